@@ -1,0 +1,9 @@
+package io.handover.api;
+
+/** The lifecycle state of a version as the engine sees it. */
+public enum VersionState {
+  /** Takes traffic as its place in the version order and the strategies say. */
+  ACTIVE,
+  /** Taken out of rotation, automatically or by an operator; gets no new traffic and no sticky clients. */
+  ROLLED_BACK
+}

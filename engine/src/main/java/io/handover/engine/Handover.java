@@ -1,0 +1,127 @@
+package io.handover.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import io.handover.engine.admin.AdminHandler;
+import io.handover.engine.config.FileClusterStore;
+import io.handover.engine.config.HandoverConfig;
+import io.handover.engine.plugin.HmacCookieSigner;
+import io.handover.engine.plugin.PluginLoader;
+import io.handover.engine.plugin.PluginRegistry;
+import io.handover.engine.proxy.UpgradeProxyHandler;
+import io.handover.engine.registry.ClusterConfig;
+import io.handover.engine.registry.ClusterStore;
+import io.handover.engine.registry.VersionRegistry;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.Options;
+
+/**
+ * A running proxy: the proxy listener, the admin listener and the version registry between them.
+ * Start with {@link #start}, stop with {@link #close}.
+ */
+public final class Handover implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Handover.class);
+  private static final long DRAIN_MILLIS = 60_000;
+
+  private final VersionRegistry registry;
+  private final PluginRegistry plugins;
+  private final Undertow proxyServer;
+  private final Undertow adminServer;
+
+  private Handover(VersionRegistry registry, PluginRegistry plugins, Undertow proxyServer, Undertow adminServer) {
+    this.registry = registry;
+    this.plugins = plugins;
+    this.proxyServer = proxyServer;
+    this.adminServer = adminServer;
+  }
+
+  /**
+   * Starts a proxy. The state file's versions win over the config's when the file exists.
+   *
+   * @throws IOException when the state file cannot be read
+   * @throws io.handover.engine.plugin.PluginException when the plugins conflict
+   * @throws RuntimeException when a port cannot be bound
+   */
+  public static Handover start(HandoverConfig config) throws IOException {
+    requireNonNull(config, "config is null");
+    Clock clock = Clock.systemUTC();
+    HmacCookieSigner signer;
+    if (config.cookieSecret() == null) {
+      log.info("no cookieSecret configured: sticky cookies are signed with a random key valid for this process only");
+      signer = HmacCookieSigner.random();
+    } else {
+      signer = HmacCookieSigner.fromSecret(config.cookieSecret());
+    }
+    PluginRegistry plugins = PluginLoader.load(config.pluginsDir(), signer, clock);
+    ClusterStore store = config.stateFile() == null ? ClusterStore.none() : new FileClusterStore(config.stateFile());
+    VersionRegistry registry = new VersionRegistry(plugins, config.pool(), store, DRAIN_MILLIS);
+    int restored = registry.restore();
+    if (restored > 0) {
+      log.info("restored {} versions from {}", restored, config.stateFile());
+    } else {
+      for (ClusterConfig cluster : config.clusters()) {
+        registry.put(cluster);
+      }
+    }
+
+    UpgradeProxyHandler proxyHandler = new UpgradeProxyHandler(registry, config.proxySettings());
+    Undertow proxyServer = Undertow.builder()
+        .addHttpListener(config.proxy().port(), config.proxy().bindAddress())
+        .setIoThreads(config.ioThreads())
+        .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
+        .setSocketOption(Options.BACKLOG, 4096)
+        .setHandler(proxyHandler)
+        .build();
+    AdminHandler adminHandler = new AdminHandler(registry, config.adminSettings(), clock, new AdminReports(registry, plugins));
+    Undertow adminServer = Undertow.builder()
+        .addHttpListener(config.admin().port(), config.admin().bindAddress())
+        .setIoThreads(1)
+        .setWorkerThreads(4)
+        .setHandler(adminHandler)
+        .build();
+    proxyServer.start();
+    try {
+      adminServer.start();
+    } catch (RuntimeException e) {
+      proxyServer.stop();
+      registry.close();
+      throw e;
+    }
+    Handover handover = new Handover(registry, plugins, proxyServer, adminServer);
+    log.info("proxy listening on {}, admin API on {}, {} versions, modes: {}",
+        handover.proxyAddress(), handover.adminAddress(), registry.list().size(), String.join(", ", plugins.strategyNames()));
+    return handover;
+  }
+
+  /** The address the proxy listens on (with the real port when 0 was asked for). */
+  public InetSocketAddress proxyAddress() {
+    return (InetSocketAddress) proxyServer.getListenerInfo().get(0).getAddress();
+  }
+
+  /** The address the admin API listens on. */
+  public InetSocketAddress adminAddress() {
+    return (InetSocketAddress) adminServer.getListenerInfo().get(0).getAddress();
+  }
+
+  public VersionRegistry registry() {
+    return registry;
+  }
+
+  public PluginRegistry plugins() {
+    return plugins;
+  }
+
+  @Override
+  public void close() {
+    adminServer.stop();
+    proxyServer.stop();
+    registry.close();
+  }
+}

@@ -1,0 +1,142 @@
+package io.handover.engine.cli;
+
+import com.beust.jcommander.JCommander;
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.ParameterException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The {@code handover} command. Runs the proxy ({@code run}, also reached by the original
+ * {@code -configFile=... -logLevel=...} form), a self-contained demo ({@code demo}), and drives the
+ * admin API of a running proxy ({@code cluster ...}).
+ */
+public final class HandoverCli {
+
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+
+  private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
+  /** Options accepted before any command: the original command line. */
+  static final class MainOptions {
+    @Parameter(names = {"-configFile", "--config-file"}, description = "JSON config file (runs the proxy)")
+    String configFile;
+
+    @Parameter(names = {"-logLevel", "--log-level"}, description = "TRACE, DEBUG, INFO, WARN or ERROR")
+    String logLevel;
+
+    @Parameter(names = {"-h", "--help", "-help"}, help = true, description = "Show this help")
+    boolean help;
+  }
+
+  private HandoverCli() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    if (code != OK || !RunCommand.keepsRunning()) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs the command line; returns the exit code. A {@code run} or {@code demo} returns once started. */
+  static int run(String[] rawArgs, PrintStream out, PrintStream err) {
+    String[] args = splitEquals(rawArgs);
+    MainOptions main = new MainOptions();
+    RunCommand run = new RunCommand();
+    DemoCommand demo = new DemoCommand();
+    ClusterCommand cluster = new ClusterCommand();
+    JCommander jc = JCommander.newBuilder()
+        .programName("handover")
+        .addObject(main)
+        .addCommand("run", run)
+        .addCommand("demo", demo)
+        .addCommand("cluster", cluster)
+        .build();
+    try {
+      jc.parse(args);
+    } catch (ParameterException e) {
+      err.println("handover: " + e.getMessage() + " (see handover --help)");
+      return USAGE;
+    }
+    if (main.help) {
+      StringBuilder usage = new StringBuilder();
+      jc.getUsageFormatter().usage(usage);
+      out.print(usage);
+      return OK;
+    }
+    String command = jc.getParsedCommand();
+    try {
+      if (command == null) {
+        if (main.configFile == null) {
+          err.println("handover: give a config file (handover -configFile=conf/handover.json) or a command: run, demo, cluster (see handover --help)");
+          return USAGE;
+        }
+        run.configFile = main.configFile;
+        run.logLevel = main.logLevel;
+        command = "run";
+      }
+      String level = switch (command) {
+        case "run" -> run.logLevel;
+        case "demo" -> demo.logLevel;
+        default -> main.logLevel;
+      };
+      if (level != null && !LEVELS.contains(level.toUpperCase(Locale.ROOT))) {
+        err.println("handover: unknown log level '" + level + "'; use one of TRACE, DEBUG, INFO, WARN, ERROR, OFF");
+        return USAGE;
+      }
+      configureLogging(level);
+      return switch (command) {
+        case "run" -> run.execute(out, err);
+        case "demo" -> demo.execute(out, err);
+        case "cluster" -> cluster.execute(out, err);
+        default -> USAGE;
+      };
+    } catch (UsageException e) {
+      err.println("handover: " + e.getMessage());
+      return USAGE;
+    }
+  }
+
+  /** Turns {@code -name=value} into {@code -name value}; an empty value takes the next argument. */
+  static String[] splitEquals(String[] args) {
+    List<String> out = new ArrayList<>();
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("-") && eq > 1) {
+        out.add(arg.substring(0, eq));
+        String value = arg.substring(eq + 1).strip();
+        if (!value.isEmpty()) {
+          out.add(value);
+        }
+      } else {
+        out.add(arg);
+      }
+    }
+    return out.toArray(String[]::new);
+  }
+
+  /** Must run before the first logger is created: slf4j-simple reads these once. */
+  static void configureLogging(String level) {
+    System.setProperty("org.jboss.logging.provider", "slf4j");
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null || level != null) {
+      String l = level == null ? "info" : level.toLowerCase(Locale.ROOT);
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", l);
+    }
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    System.setProperty("org.slf4j.simpleLogger.log.org.xnio", "warn");
+    System.setProperty("org.slf4j.simpleLogger.log.io.undertow", "warn");
+  }
+
+  /** A command line that makes sense to the parser but not as a request. */
+  static final class UsageException extends RuntimeException {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+}

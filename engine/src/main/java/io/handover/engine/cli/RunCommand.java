@@ -1,0 +1,65 @@
+package io.handover.engine.cli;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import io.handover.engine.Handover;
+import io.handover.engine.config.ConfigException;
+import io.handover.engine.config.ConfigLoader;
+import io.handover.engine.config.HandoverConfig;
+import io.handover.engine.plugin.PluginException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/** {@code handover run --config-file F}: runs the proxy until the process is stopped. */
+@Parameters(commandDescription = "Run the proxy from a JSON config file")
+final class RunCommand {
+
+  private static volatile boolean started;
+
+  @Parameter(names = {"--config-file", "-configFile", "-c"}, description = "JSON config file", required = true)
+  String configFile;
+
+  @Parameter(names = {"--log-level", "-logLevel"}, description = "TRACE, DEBUG, INFO, WARN or ERROR")
+  String logLevel;
+
+  int execute(PrintStream out, PrintStream err) {
+    HandoverConfig config;
+    try {
+      config = ConfigLoader.load(Path.of(configFile));
+    } catch (ConfigException e) {
+      err.println("handover: " + e.getMessage());
+      return HandoverCli.USAGE;
+    }
+    return start(config, err) == null ? HandoverCli.FAILED : HandoverCli.OK;
+  }
+
+  /** Starts the proxy and a shutdown hook that stops it; null (with one line on err) on failure. */
+  static Handover start(HandoverConfig config, PrintStream err) {
+    try {
+      Handover handover = Handover.start(config);
+      Runtime.getRuntime().addShutdownHook(new Thread(handover::close, "handover-shutdown"));
+      started = true;
+      return handover;
+    } catch (PluginException e) {
+      err.println("handover: plugins: " + e.getMessage());
+    } catch (IOException e) {
+      err.println("handover: state file: " + e.getMessage());
+    } catch (RuntimeException e) {
+      err.println("handover: cannot start: " + describe(e));
+    }
+    return null;
+  }
+
+  static boolean keepsRunning() {
+    return started;
+  }
+
+  private static String describe(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + t.getMessage();
+  }
+}

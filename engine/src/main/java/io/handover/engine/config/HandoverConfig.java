@@ -1,0 +1,80 @@
+package io.handover.engine.config;
+
+import io.handover.engine.admin.AdminSettings;
+import io.handover.engine.proxy.PoolSettings;
+import io.handover.engine.proxy.ProxySettings;
+import io.handover.engine.registry.ClusterConfig;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything the proxy starts with; see {@code docs/configuration.md} for the file format.
+ *
+ * @param proxy where the proxy listens and how it treats requests
+ * @param admin where the admin API listens and its limits
+ * @param clusters the versions to start with (ignored when the state file has some)
+ * @param stateFile where accepted changes are saved, or null to keep them in memory only
+ * @param cookieSecret the key that signs sticky cookies, or null for a random one per process
+ * @param pluginsDir the folder plugin JARs are loaded from, or null for built-ins only
+ */
+public record HandoverConfig(
+    Listener proxy,
+    ProxySettings proxySettings,
+    PoolSettings pool,
+    Listener admin,
+    AdminSettings adminSettings,
+    List<ClusterConfig> clusters,
+    Path stateFile,
+    String cookieSecret,
+    Path pluginsDir,
+    int ioThreads) {
+
+  public HandoverConfig {
+    clusters = List.copyOf(clusters);
+  }
+
+  /** A host and port to listen on; port 0 picks a free port. */
+  public record Listener(String bindAddress, int port) {}
+
+  /** Defaults: proxy on 0.0.0.0:8080, admin API on 127.0.0.1:9090, no versions. */
+  public static HandoverConfig defaults() {
+    return new HandoverConfig(
+        new Listener("0.0.0.0", 8080), ProxySettings.DEFAULT, PoolSettings.DEFAULT,
+        new Listener("127.0.0.1", 9090), AdminSettings.DEFAULT, List.of(), null, null, null,
+        Math.max(2, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** Both listeners on loopback with free ports, for tests and embedding. */
+  public static HandoverConfig ephemeral() {
+    HandoverConfig d = defaults();
+    return d.withListeners(new Listener("127.0.0.1", 0), new Listener("127.0.0.1", 0));
+  }
+
+  public HandoverConfig withListeners(Listener proxy, Listener admin) {
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+  }
+
+  public HandoverConfig withClusters(List<ClusterConfig> clusters) {
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+  }
+
+  public HandoverConfig withStateFile(Path stateFile) {
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+  }
+
+  public HandoverConfig withPluginsDir(Path pluginsDir) {
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+  }
+
+  public HandoverConfig withCookieSecret(String cookieSecret) {
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+  }
+
+  public HandoverConfig withProxySettings(ProxySettings proxySettings) {
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+  }
+
+  public HandoverConfig withAdminSettings(AdminSettings adminSettings) {
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+  }
+}

@@ -1,0 +1,48 @@
+package io.handover.engine.proxy;
+
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Removes the headers that describe one connection rather than the message (RFC 9110, section
+ * 7.6.1): {@code Connection} and every header it names, {@code Keep-Alive}, {@code Proxy-Connection},
+ * {@code TE}, {@code Trailer} and {@code Upgrade}. {@code Transfer-Encoding} is left to Undertow,
+ * which re-frames bodies on each side.
+ */
+final class HopByHopHeaders {
+
+  private static final HttpString PROXY_CONNECTION = new HttpString("Proxy-Connection");
+  private static final HttpString[] FIXED = {
+    Headers.KEEP_ALIVE, PROXY_CONNECTION, Headers.TE, Headers.TRAILER, Headers.UPGRADE
+  };
+
+  private HopByHopHeaders() {}
+
+  static void strip(HeaderMap headers) {
+    HeaderValues connection = headers.get(Headers.CONNECTION);
+    if (connection != null) {
+      List<String> named = new ArrayList<>();
+      for (String value : connection) {
+        for (String token : value.split(",")) {
+          String name = token.strip();
+          if (!name.isEmpty()) {
+            named.add(name);
+          }
+        }
+      }
+      headers.remove(Headers.CONNECTION);
+      for (String name : named) {
+        if (!name.equalsIgnoreCase("close") && !name.equalsIgnoreCase("keep-alive")) {
+          headers.remove(name);
+        }
+      }
+    }
+    for (HttpString name : FIXED) {
+      headers.remove(name);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.handover.engine.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import io.handover.api.RoutingDecision;
+import io.handover.api.SetCookie;
+import io.handover.engine.registry.LiveVersion;
+import io.handover.engine.registry.Snapshot;
+import io.handover.engine.registry.VersionRegistry;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.ResponseCodeHandler;
+import io.undertow.server.handlers.proxy.ProxyHandler;
+import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request path. On the IO thread, for every request: read the current snapshot, let the newest
+ * active version's strategy pick the version, then hand the request to Undertow's proxy, whose
+ * {@link VersionProxyClient} connects to that version and falls back to older ones.
+ */
+public final class UpgradeProxyHandler implements HttpHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(UpgradeProxyHandler.class);
+  private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
+
+  private final VersionRegistry registry;
+  private final ProxyHandler proxy;
+  private final AtomicLong strategyFailures = new AtomicLong();
+  private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+
+  public UpgradeProxyHandler(VersionRegistry registry, ProxySettings settings) {
+    this.registry = requireNonNull(registry, "registry is null");
+    this.proxy = ProxyHandler.builder()
+        .setProxyClient(new VersionProxyClient())
+        .setMaxRequestTime(settings.maxRequestTimeMillis())
+        .setReuseXForwarded(settings.trustForwardedHeaders())
+        .setRewriteHostHeader(false)
+        .setIdempotentRequestPredicate(new IdempotentRequest())
+        .setNext(ResponseCodeHandler.HANDLE_404)
+        .build();
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) throws Exception {
+    exchange.addDefaultResponseListener(ErrorResponses.JSON_BODY);
+    Snapshot snapshot = registry.snapshot();
+    LiveVersion newest = snapshot.newestActive();
+    if (newest == null) {
+      ErrorResponses.send(exchange, StatusCodes.SERVICE_UNAVAILABLE, "no version is registered");
+      return;
+    }
+    RoutingDecision decision = decide(exchange, snapshot, newest);
+    LiveVersion target = snapshot.get(decision.target());
+    if (target == null || !target.info().isActive()) {
+      target = newest;
+    }
+    List<SetCookie> cookies = decision.cookies();
+    exchange.addResponseCommitListener(ex -> {
+      HopByHopHeaders.strip(ex.getResponseHeaders());
+      for (SetCookie cookie : cookies) {
+        ex.getResponseHeaders().add(Headers.SET_COOKIE, cookie.headerValue());
+      }
+    });
+    HopByHopHeaders.strip(exchange.getRequestHeaders());
+    exchange.putAttachment(Route.KEY, new Route(snapshot, target));
+    proxy.handleRequest(exchange);
+  }
+
+  private RoutingDecision decide(HttpServerExchange exchange, Snapshot snapshot, LiveVersion newest) {
+    try {
+      return newest.strategy().decide(new ExchangeRequestView(exchange), snapshot.versions());
+    } catch (RuntimeException e) {
+      long failures = strategyFailures.incrementAndGet();
+      long now = System.nanoTime();
+      long last = lastFailureLog.get();
+      if (now - last >= LOG_INTERVAL_NANOS && lastFailureLog.compareAndSet(last, now)) {
+        log.warn("strategy {} of version {} failed ({} failures so far); sending requests to the newest version",
+            newest.info().mode(), newest.info().version(), failures, e);
+      }
+      return RoutingDecision.to(newest.info());
+    }
+  }
+
+  /** How many routing decisions a strategy failed to make since start. */
+  public long strategyFailures() {
+    return strategyFailures.get();
+  }
+}

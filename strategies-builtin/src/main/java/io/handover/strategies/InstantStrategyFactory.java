@@ -1,0 +1,35 @@
+package io.handover.strategies;
+
+import io.handover.api.RequestView;
+import io.handover.api.RoutingDecision;
+import io.handover.api.Settings;
+import io.handover.api.StrategyContext;
+import io.handover.api.UpgradeStrategy;
+import io.handover.api.UpgradeStrategyFactory;
+import io.handover.api.VersionSet;
+
+/** INSTANT: every request goes to the newest active version; older versions stay as fallback. */
+public final class InstantStrategyFactory implements UpgradeStrategyFactory {
+
+  static final UpgradeStrategy INSTANT = new UpgradeStrategy() {
+    @Override
+    public RoutingDecision decide(RequestView request, VersionSet versions) {
+      return RoutingDecision.to(versions.active().get(0));
+    }
+  };
+
+  @Override
+  public String name() {
+    return "INSTANT";
+  }
+
+  @Override
+  public String description() {
+    return "All traffic to the newest version at once; older versions stay as fallback.";
+  }
+
+  @Override
+  public UpgradeStrategy create(Settings settings, StrategyContext context) {
+    return INSTANT;
+  }
+}
