@@ -96,8 +96,9 @@ public final class VersionNumber implements Comparable<VersionNumber> {
 
   private static int compareSegments(Object a, Object b) {
     if (a == null) {
-      // "2.0" < "2.0.1", but "2.0-rc1" < "2.0"
-      return b instanceof String ? 1 : -1;
+      // a missing number counts as 0 ("2" == "2.0" < "2.0.1"); a missing word is a release,
+      // which sorts after its pre-releases ("2.0-rc1" < "2.0")
+      return b instanceof String ? 1 : java.math.BigInteger.ZERO.compareTo((java.math.BigInteger) b);
     }
     if (b == null) {
       return -compareSegments(b, a);

@@ -76,6 +76,7 @@ public final class Handover implements AutoCloseable {
         .addHttpListener(config.proxy().port(), config.proxy().bindAddress())
         .setIoThreads(config.ioThreads())
         .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
+        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.proxySettings().maxRequestBodyBytes())
         .setSocketOption(Options.BACKLOG, 4096)
         .setHandler(proxyHandler)
         .build();

@@ -69,6 +69,7 @@ public final class ConfigLoader {
         text(proxy, "proxy.bindAddress", d.proxy().bindAddress()), port(proxy, "proxy.port", d.proxy().port()));
     ProxySettings proxySettings = new ProxySettings(
         (int) number(proxy, "proxy.maxRequestTimeMillis", d.proxySettings().maxRequestTimeMillis(), 0, Integer.MAX_VALUE),
+        number(proxy, "proxy.maxRequestBodyBytes", d.proxySettings().maxRequestBodyBytes(), -1, Long.MAX_VALUE),
         bool(proxy, "proxy.trustForwardedHeaders", d.proxySettings().trustForwardedHeaders()));
     PoolSettings pool = new PoolSettings(
         (int) number(proxy, "proxy.connectionsPerThread", d.pool().connectionsPerThread(), 1, 100_000),

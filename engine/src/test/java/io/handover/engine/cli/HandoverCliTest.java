@@ -1,0 +1,74 @@
+package io.handover.engine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HandoverCliTest {
+
+  @TempDir
+  Path dir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return HandoverCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void splitsTheOriginalEqualsForm() {
+    assertThat(HandoverCli.splitEquals(new String[] {"-configFile=config.json", "-logLevel=INFO"}))
+        .containsExactly("-configFile", "config.json", "-logLevel", "INFO");
+    assertThat(HandoverCli.splitEquals(new String[] {"-configFile=", "config/config_script.json"}))
+        .containsExactly("-configFile", "config/config_script.json");
+    assertThat(HandoverCli.splitEquals(new String[] {"run", "--config-file", "a=b.json"}))
+        .containsExactly("run", "--config-file", "a=b.json");
+  }
+
+  @Test
+  void aMissingConfigFileIsOneLineAndExitCode2InBothForms() {
+    Path missing = dir.resolve("missing.json");
+    assertThat(run("-configFile=" + missing, "-logLevel=INFO")).isEqualTo(2);
+    assertThat(err()).isEqualTo("handover: " + missing + ": no such file" + System.lineSeparator());
+    err.reset();
+    assertThat(run("run", "--config-file", missing.toString(), "--log-level", "INFO")).isEqualTo(2);
+    assertThat(err().lines()).containsExactly("handover: " + missing + ": no such file");
+  }
+
+  @Test
+  void anInvalidConfigFileIsNamedWithTheProblem() throws Exception {
+    Path bad = Files.writeString(dir.resolve("bad.json"), "{\"proxy\":{\"port\":\"eighty\"}}");
+    assertThat(run("-configFile=" + bad)).isEqualTo(2);
+    assertThat(err().lines()).singleElement().asString()
+        .startsWith("handover: " + bad + ": ")
+        .contains("proxy.port");
+  }
+
+  @Test
+  void usageErrorsExitWith2() {
+    assertThat(run()).isEqualTo(2);
+    assertThat(err()).contains("give a config file");
+    err.reset();
+    assertThat(run("--bogus")).isEqualTo(2);
+    err.reset();
+    assertThat(run("-configFile=x.json", "-logLevel=LOUD")).isEqualTo(2);
+    assertThat(err()).contains("unknown log level 'LOUD'");
+  }
+
+  @Test
+  void helpListsTheCommands() {
+    assertThat(run("--help")).isEqualTo(0);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("run", "demo", "cluster");
+  }
+}

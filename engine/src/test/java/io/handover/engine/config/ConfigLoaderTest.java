@@ -1,0 +1,88 @@
+package io.handover.engine.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir
+  Path dir;
+
+  private Path write(String json) throws Exception {
+    return Files.writeString(dir.resolve("config.json"), json);
+  }
+
+  @Test
+  void loadsTheOriginalFormatUnchanged() throws Exception {
+    HandoverConfig c = ConfigLoader.load(write("""
+        {"proxy":{"port":1234},"configService":{"port":1235},
+         "cluster":{"servers":[{"hostname":"127.0.0.1","port":1034},{"ip":"127.0.0.1","port":1035}],
+                    "version":1.1,"upgradeTransition":{"mode":"INSTANT"}}}
+        """));
+    assertThat(c.proxy().port()).isEqualTo(1234);
+    assertThat(c.proxy().bindAddress()).isEqualTo("0.0.0.0");
+    assertThat(c.admin().port()).isEqualTo(1235);
+    assertThat(c.admin().bindAddress()).isEqualTo("127.0.0.1");
+    assertThat(c.clusters()).hasSize(1);
+    assertThat(c.clusters().get(0).servers()).hasSize(2);
+    assertThat(c.clusters().get(0).version().label()).isEqualTo("1.1");
+    assertThat(c.stateFile()).isNull();
+  }
+
+  @Test
+  void readsTheOptionalKeysAndResolvesPathsAgainstTheFile() throws Exception {
+    HandoverConfig c = ConfigLoader.load(write("""
+        {"proxy":{"port":0,"bindAddress":"127.0.0.1","ioThreads":3,"maxRequestTimeMillis":1500,
+                  "trustForwardedHeaders":true,"connectionsPerThread":8},
+         "configService":{"port":0,"maxBodyBytes":2048,"token":"t0ken"},
+         "clusters":[{"cluster":{"servers":[{"hostname":"a","port":1}],"version":"1"}},
+                     {"cluster":{"servers":[{"hostname":"b","port":2}],"version":"2"}}],
+         "stateFile":"state/clusters.json","pluginsDir":"plugins","cookieSecret":"0123456789abcdef"}
+        """));
+    assertThat(c.ioThreads()).isEqualTo(3);
+    assertThat(c.proxySettings().maxRequestTimeMillis()).isEqualTo(1500);
+    assertThat(c.proxySettings().trustForwardedHeaders()).isTrue();
+    assertThat(c.pool().connectionsPerThread()).isEqualTo(8);
+    assertThat(c.adminSettings().maxBodyBytes()).isEqualTo(2048);
+    assertThat(c.adminSettings().token()).isEqualTo("t0ken");
+    assertThat(c.clusters()).hasSize(2);
+    assertThat(c.stateFile()).isEqualTo(dir.resolve("state/clusters.json"));
+    assertThat(c.pluginsDir()).isEqualTo(dir.resolve("plugins"));
+    assertThat(c.cookieSecret()).isEqualTo("0123456789abcdef");
+  }
+
+  @Test
+  void aMissingFileIsNamed() {
+    Path missing = dir.resolve("nope.json");
+    assertThatThrownBy(() -> ConfigLoader.load(missing))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(missing + ": no such file");
+  }
+
+  @Test
+  void malformedJsonSaysWhere() throws Exception {
+    Path file = write("{\"proxy\":{\"port\":8080,}");
+    assertThatThrownBy(() -> ConfigLoader.load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(file + ": malformed JSON at line 1");
+  }
+
+  @Test
+  void badValuesNameTheKey() throws Exception {
+    assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxy\":{\"port\":70000}}")))
+        .hasMessageContaining("proxy.port must be a whole number from 0 to 65535");
+    assertThatThrownBy(() -> ConfigLoader.load(write("{\"cluster\":{\"servers\":[{\"hostname\":\"h\",\"port\":0}]}}")))
+        .hasMessageContaining("cluster.servers[0].port");
+    assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxi\":{}}")))
+        .hasMessageContaining("unknown key 'proxi'");
+    assertThatThrownBy(() -> ConfigLoader.load(write("{\"cookieSecret\":\"short\"}")))
+        .hasMessageContaining("cookieSecret must have at least 16 characters");
+    assertThatThrownBy(() -> ConfigLoader.load(write("[]")))
+        .hasMessageContaining("must hold a JSON object");
+  }
+}
