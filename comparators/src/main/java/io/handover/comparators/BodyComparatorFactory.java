@@ -1,0 +1,114 @@
+package io.handover.comparators;
+
+import io.handover.api.ComparisonResult;
+import io.handover.api.ResponseComparator;
+import io.handover.api.ResponseComparatorFactory;
+import io.handover.api.ResponseSummary;
+import io.handover.api.Settings;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code body}: the responses match when their bodies are byte for byte equal, judged by
+ * {@link ResponseSummary#bodySha256()}.
+ *
+ * <p>Setting {@code ignoreJsonPointers}: a list of RFC 6901 JSON pointers such as
+ * {@code "/timestamp"} or {@code "/items/0/id"} (a single string is taken as a list of one),
+ * default none. When given and the digests differ, two bodies that are both available in
+ * {@link ResponseSummary#body()} and both UTF-8 JSON are compared as JSON documents with the
+ * pointed-to parts left out: object members are removed, array elements are blanked so that the
+ * others keep their indices, member order does not matter and numbers compare by value
+ * ({@code 1.0} equals {@code 1.00}). Otherwise, when a body is too large to have been kept or is
+ * not JSON, the digests decide.
+ *
+ * <p>Comparators are immutable and thread-safe; they are called concurrently on worker threads and
+ * do no blocking work. Parsing is linear in the body size.
+ */
+public final class BodyComparatorFactory implements ResponseComparatorFactory {
+
+  static final String IGNORE_JSON_POINTERS = "ignoreJsonPointers";
+
+  @Override
+  public String name() {
+    return "body";
+  }
+
+  @Override
+  public String description() {
+    return "Equal bodies by SHA-256, or equal JSON apart from ignoreJsonPointers.";
+  }
+
+  @Override
+  public ResponseComparator create(Settings settings) {
+    Checks.rejectUnknownSettings(settings, name(), List.of(IGNORE_JSON_POINTERS));
+    List<JsonPointer> pointers = new ArrayList<>();
+    for (String text : settings.strings(IGNORE_JSON_POINTERS).orElse(List.of())) {
+      try {
+        pointers.add(JsonPointer.parse(text));
+      } catch (IllegalArgumentException e) {
+        throw settings.invalid(IGNORE_JSON_POINTERS, "entry \"" + text + "\" " + e.getMessage());
+      }
+    }
+    return new BodyComparator(List.copyOf(pointers));
+  }
+
+  private record BodyComparator(List<JsonPointer> ignored) implements ResponseComparator {
+
+    /** What {@link #parse} returns for a body that is not JSON; null is taken by JSON's null. */
+    private static final Object NOT_JSON = new Object();
+
+    @Override
+    public ComparisonResult compare(ResponseSummary target, ResponseSummary candidate) {
+      String unusable = Checks.unusable(target, candidate);
+      if (unusable != null) {
+        return ComparisonResult.differs(unusable);
+      }
+      if (target.bodySha256().equalsIgnoreCase(candidate.bodySha256())) {
+        return ComparisonResult.match();
+      }
+      if (ignored.isEmpty()) {
+        return digestsDiffer(target, candidate, "");
+      }
+      if (!target.hasBody() || !candidate.hasBody()) {
+        String which = target.hasBody() ? "candidate" : "target";
+        return digestsDiffer(target, candidate, "; compared by digest: " + which + " body was too large to keep");
+      }
+      Object old = parse(target);
+      if (old == NOT_JSON) {
+        return digestsDiffer(target, candidate, "; compared by digest: target body is not JSON");
+      }
+      Object now = parse(candidate);
+      if (now == NOT_JSON) {
+        return digestsDiffer(target, candidate, "; compared by digest: candidate body is not JSON");
+      }
+      for (JsonPointer pointer : ignored) {
+        old = pointer.removeFrom(old);
+        now = pointer.removeFrom(now);
+      }
+      String difference = JsonDiff.firstDifference(old, now);
+      return difference == null ? ComparisonResult.match() : ComparisonResult.differs("body JSON differs " + difference);
+    }
+
+    /** The parsed body, or {@link #NOT_JSON} when it is not UTF-8 JSON. */
+    private static Object parse(ResponseSummary summary) {
+      try {
+        // duplicate(): the buffer is shared with the other comparators running on other threads.
+        return Json.parse(StandardCharsets.UTF_8.newDecoder().decode(summary.body().duplicate()).toString());
+      } catch (CharacterCodingException | Json.SyntaxException e) {
+        return NOT_JSON;
+      }
+    }
+
+    private static ComparisonResult digestsDiffer(ResponseSummary target, ResponseSummary candidate, String why) {
+      return ComparisonResult.differs("body sha256 " + shortDigest(target) + " (" + target.length() + " bytes) vs "
+          + shortDigest(candidate) + " (" + candidate.length() + " bytes)" + why);
+    }
+
+    private static String shortDigest(ResponseSummary summary) {
+      String digest = summary.bodySha256();
+      return digest.length() > 12 ? digest.substring(0, 12) + "…" : digest;
+    }
+  }
+}
