@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.handover.engine.admin.ClusterJson;
 import io.handover.engine.admin.StatusReport;
 import io.handover.engine.plugin.PluginRegistry;
+import io.handover.api.ResponseSummary;
 import io.handover.engine.registry.LiveVersion;
+import io.handover.engine.registry.MirrorStats;
+import java.time.Instant;
 import io.handover.engine.registry.VersionRegistry;
 
 /** The admin API's reports, read from the registry and the plugins. */
@@ -46,7 +49,45 @@ final class AdminReports implements StatusReport {
       ArrayNode servers = node.putArray("servers");
       v.config().servers().forEach(s -> servers.add(s.authority()));
       node.set("strategy", ClusterJson.MAPPER.valueToTree(v.strategy().status()));
+      node.set("mirror", mirror(v.mirrorStats()));
     }
     return root;
+  }
+
+  private static ObjectNode mirror(MirrorStats stats) {
+    ObjectNode node = ClusterJson.MAPPER.createObjectNode();
+    node.put("matches", stats.matches());
+    node.put("mismatches", stats.mismatches());
+    node.put("consecutiveMatches", stats.consecutiveMatches());
+    node.put("skipped", stats.skipped());
+    node.put("dropped", stats.dropped());
+    ArrayNode last = node.putArray("lastMismatches");
+    for (MirrorStats.Mismatch m : stats.lastMismatches()) {
+      ObjectNode entry = last.addObject();
+      entry.put("at", Instant.ofEpochMilli(m.atMillis()).toString());
+      entry.put("request", m.method() + " " + m.path());
+      ArrayNode reasons = entry.putArray("reasons");
+      m.reasons().forEach(reasons::add);
+      entry.set("older", summary(m.target()));
+      entry.set("candidate", summary(m.candidate()));
+    }
+    return node;
+  }
+
+  private static ObjectNode summary(ResponseSummary s) {
+    ObjectNode node = ClusterJson.MAPPER.createObjectNode();
+    if (s == null) {
+      return node;
+    }
+    if (!s.succeeded()) {
+      node.put("failure", s.failure());
+      return node;
+    }
+    node.put("status", s.status());
+    node.set("headers", ClusterJson.MAPPER.valueToTree(s.headers()));
+    node.put("length", s.length());
+    node.put("sha256", s.bodySha256());
+    node.put("latencyMillis", s.latencyNanos() / 1_000_000.0);
+    return node;
   }
 }

@@ -32,11 +32,14 @@ public final class Handover implements AutoCloseable {
 
   private final VersionRegistry registry;
   private final PluginRegistry plugins;
+  private final UpgradeProxyHandler proxyHandler;
   private final Undertow proxyServer;
   private final Undertow adminServer;
 
-  private Handover(VersionRegistry registry, PluginRegistry plugins, Undertow proxyServer, Undertow adminServer) {
+  private Handover(VersionRegistry registry, PluginRegistry plugins, UpgradeProxyHandler proxyHandler,
+      Undertow proxyServer, Undertow adminServer) {
     this.registry = registry;
+    this.proxyHandler = proxyHandler;
     this.plugins = plugins;
     this.proxyServer = proxyServer;
     this.adminServer = adminServer;
@@ -92,10 +95,11 @@ public final class Handover implements AutoCloseable {
       adminServer.start();
     } catch (RuntimeException e) {
       proxyServer.stop();
+      proxyHandler.close();
       registry.close();
       throw e;
     }
-    Handover handover = new Handover(registry, plugins, proxyServer, adminServer);
+    Handover handover = new Handover(registry, plugins, proxyHandler, proxyServer, adminServer);
     log.info("proxy listening on {}, admin API on {}, {} versions, modes: {}",
         handover.proxyAddress(), handover.adminAddress(), registry.list().size(), String.join(", ", plugins.strategyNames()));
     return handover;
@@ -123,6 +127,7 @@ public final class Handover implements AutoCloseable {
   public void close() {
     adminServer.stop();
     proxyServer.stop();
+    proxyHandler.close();
     registry.close();
   }
 }

@@ -2,6 +2,7 @@ package io.handover.engine.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import io.handover.api.Mirror;
 import io.handover.api.RoutingDecision;
 import io.handover.api.SetCookie;
 import io.handover.engine.registry.LiveVersion;
@@ -14,6 +15,9 @@ import io.undertow.server.handlers.proxy.ProxyHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,12 +33,22 @@ public final class UpgradeProxyHandler implements HttpHandler {
   private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
   private final VersionRegistry registry;
+  private final ProxySettings settings;
   private final ProxyHandler proxy;
+  private final ThreadPoolExecutor comparisons;
   private final AtomicLong strategyFailures = new AtomicLong();
   private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
   public UpgradeProxyHandler(VersionRegistry registry, ProxySettings settings) {
     this.registry = requireNonNull(registry, "registry is null");
+    this.settings = requireNonNull(settings, "settings is null");
+    // Bounded: when comparisons fall behind, the older version's answer is served uncompared
+    // (and counted) rather than making live traffic wait.
+    this.comparisons = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1024), r -> {
+      Thread t = new Thread(r, "handover-compare");
+      t.setDaemon(true);
+      return t;
+    });
     this.proxy = ProxyHandler.builder()
         .setProxyClient(new VersionProxyClient())
         .setMaxRequestTime(settings.maxRequestTimeMillis())
@@ -67,8 +81,27 @@ public final class UpgradeProxyHandler implements HttpHandler {
       }
     });
     HopByHopHeaders.strip(exchange.getRequestHeaders());
+    Mirror mirror = decision.mirror();
+    if (mirror != null && mirrors(exchange, snapshot, target, mirror)) {
+      new MirroredExchange(exchange, target, snapshot.get(mirror.candidate()), mirror, comparisons)
+          .start(settings.maxRequestTimeMillis());
+      return;
+    }
     exchange.putAttachment(Route.KEY, new Route(snapshot, target));
     proxy.handleRequest(exchange);
+  }
+
+  private static boolean mirrors(HttpServerExchange exchange, Snapshot snapshot, LiveVersion target, Mirror mirror) {
+    LiveVersion candidate = snapshot.get(mirror.candidate());
+    if (candidate == null || !candidate.info().isActive() || candidate == target) {
+      return false;
+    }
+    if (mirror.mirrorMethods().contains(exchange.getRequestMethod().toString())
+        && MirroredExchange.bodyFits(exchange, mirror.maxBodyBytes())) {
+      return true;
+    }
+    candidate.mirrorStats().skip();
+    return false;
   }
 
   private RoutingDecision decide(HttpServerExchange exchange, Snapshot snapshot, LiveVersion newest) {
@@ -84,6 +117,11 @@ public final class UpgradeProxyHandler implements HttpHandler {
       }
       return RoutingDecision.to(newest.info());
     }
+  }
+
+  /** Stops the comparison workers. */
+  public void close() {
+    comparisons.shutdownNow();
   }
 
   /** How many routing decisions a strategy failed to make since start. */

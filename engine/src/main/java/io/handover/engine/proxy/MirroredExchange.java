@@ -1,0 +1,500 @@
+package io.handover.engine.proxy;
+
+import io.handover.api.ComparisonResult;
+import io.handover.api.Mirror;
+import io.handover.api.ResponseComparator;
+import io.handover.api.ResponseSummary;
+import io.handover.engine.registry.LiveVersion;
+import io.handover.engine.registry.MirrorStats;
+import io.undertow.client.ClientCallback;
+import io.undertow.client.ClientConnection;
+import io.undertow.client.ClientExchange;
+import io.undertow.client.ClientRequest;
+import io.undertow.client.ClientResponse;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.proxy.ProxyCallback;
+import io.undertow.server.handlers.proxy.ProxyClient;
+import io.undertow.server.handlers.proxy.ProxyConnection;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import io.undertow.util.StatusCodes;
+import io.undertow.util.Transfer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.xnio.ChannelListener;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
+import org.xnio.channels.StreamSinkChannel;
+import org.xnio.channels.StreamSourceChannel;
+
+/**
+ * One request sent to two versions at once (CONCURRENT mode): the target (older) version, whose
+ * answer is the safe one, and the candidate (newer) version under test. Both responses are read
+ * and summarised as they stream in; when both are in (or one missed the mirror's timeout) the
+ * comparators run on a worker, and the chosen response is written to the client.
+ *
+ * <p>Everything but the comparison runs on the exchange's IO thread, so no state here is shared
+ * between threads without a hand-over through {@link HttpServerExchange#getIoThread()}.
+ */
+final class MirroredExchange {
+
+  private static final ProxyClient.ProxyTarget TARGET = new ProxyClient.ProxyTarget() {};
+  private static final HttpString X_FORWARDED_FOR = Headers.X_FORWARDED_FOR;
+  /** A target response without Content-Length is held whole until the decision, up to this size. */
+  static final int MAX_BUFFERED_TARGET_BYTES = 64 * 1024 * 1024;
+
+  private final HttpServerExchange exchange;
+  private final Mirror mirror;
+  private final MirrorStats stats;
+  private final Executor comparisons;
+  private final Leg target;
+  private final Leg candidate;
+  private byte[] requestBody;
+  private boolean decided;
+  private XnioExecutor.Key timer;
+
+  MirroredExchange(HttpServerExchange exchange, LiveVersion target, LiveVersion candidate, Mirror mirror, Executor comparisons) {
+    this.exchange = exchange;
+    this.mirror = mirror;
+    this.stats = candidate.mirrorStats();
+    this.comparisons = comparisons;
+    this.target = new Leg(target, true);
+    this.candidate = new Leg(candidate, false);
+  }
+
+  /** Whether the request's body is small enough to be buffered and sent twice. */
+  static boolean bodyFits(HttpServerExchange exchange, long maxBodyBytes) {
+    if (exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING)) {
+      return false;
+    }
+    long length = exchange.getRequestContentLength();
+    return length <= maxBodyBytes;
+  }
+
+  /** Reads the request body (non-blocking) and sends the request to both versions. */
+  void start(int maxRequestTimeMillis) {
+    if (maxRequestTimeMillis > 0) {
+      timer = exchange.getIoThread().executeAfter(this::hardTimeout, maxRequestTimeMillis, TimeUnit.MILLISECONDS);
+    }
+    if (exchange.getRequestContentLength() > 0) {
+      exchange.getRequestReceiver().receiveFullBytes((ex, body) -> send(body),
+          (ex, e) -> fail(StatusCodes.BAD_REQUEST, "the request body could not be read"));
+    } else {
+      exchange.dispatch(io.undertow.util.SameThreadExecutor.INSTANCE, () -> send(new byte[0]));
+    }
+  }
+
+  private void send(byte[] body) {
+    this.requestBody = body;
+    target.connect();
+    candidate.connect();
+  }
+
+  private void hardTimeout() {
+    timer = null;
+    if (!decided) {
+      decided = true;
+      target.abort("no answer within the request time limit");
+      candidate.abort("no answer within the request time limit");
+      fail(StatusCodes.GATEWAY_TIME_OUT, "no version answered in time");
+    }
+  }
+
+  /** Called on the IO thread each time a leg finishes. */
+  private void legDone(Leg leg) {
+    if (decided) {
+      return;
+    }
+    Leg other = leg == target ? candidate : target;
+    if (!other.finished) {
+      // the first answer is in: the other gets the mirror's timeout, then is given up
+      exchange.getIoThread().executeAfter(() -> {
+        if (!other.finished && !decided) {
+          other.abort("no answer within " + mirror.timeout().toMillis() + " ms of the other version");
+        }
+      }, mirror.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      return;
+    }
+    decide();
+  }
+
+  private void decide() {
+    decided = true;
+    cancelTimer();
+    ResponseSummary t = target.summary;
+    ResponseSummary c = candidate.summary;
+    if (!t.succeeded() && !c.succeeded()) {
+      stats.mismatch(mismatch(List.of("both versions failed: " + t.failure() + " / " + c.failure())));
+      fail(StatusCodes.BAD_GATEWAY, "both versions failed: " + t.failure());
+      return;
+    }
+    if (!t.succeeded()) {
+      stats.mismatch(mismatch(List.of("the older version failed: " + t.failure())));
+      serve(candidate);
+      return;
+    }
+    if (!c.succeeded()) {
+      stats.mismatch(mismatch(List.of("the candidate failed: " + c.failure())));
+      serve(target);
+      return;
+    }
+    try {
+      comparisons.execute(() -> {
+        List<String> reasons = compare(t, c);
+        exchange.getIoThread().execute(() -> {
+          if (reasons.isEmpty()) {
+            stats.match();
+            serve(candidate);
+          } else {
+            stats.mismatch(mismatch(reasons));
+            serve(target);
+          }
+        });
+      });
+    } catch (RejectedExecutionException e) {
+      stats.drop();
+      serve(target);
+    }
+  }
+
+  private List<String> compare(ResponseSummary t, ResponseSummary c) {
+    List<String> reasons = new ArrayList<>();
+    for (ResponseComparator comparator : mirror.comparators()) {
+      try {
+        ComparisonResult result = comparator.compare(t, c);
+        if (!result.matches()) {
+          reasons.add(result.reason());
+        }
+      } catch (RuntimeException e) {
+        reasons.add(comparator.getClass().getSimpleName() + " failed: " + e);
+      }
+    }
+    return reasons;
+  }
+
+  private MirrorStats.Mismatch mismatch(List<String> reasons) {
+    String query = exchange.getQueryString();
+    return new MirrorStats.Mismatch(System.currentTimeMillis(), exchange.getRequestMethod().toString(),
+        exchange.getRequestPath() + (query.isEmpty() ? "" : "?" + query), reasons, target.summary, candidate.summary);
+  }
+
+  private void serve(Leg leg) {
+    exchange.setStatusCode(leg.response.getResponseCode());
+    copyResponseHeaders(leg.response.getResponseHeaders(), exchange.getResponseHeaders());
+    exchange.getResponseHeaders().remove(Headers.TRANSFER_ENCODING);
+    if (exchange.getRequestMethod().equals(Methods.HEAD)) {
+      String length = leg.response.getResponseHeaders().getFirst(Headers.CONTENT_LENGTH);
+      if (length != null) {
+        exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, length);
+      }
+      exchange.endExchange();
+      return;
+    }
+    exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, leg.body.size());
+    exchange.getResponseSender().send(ByteBuffer.wrap(leg.body.toByteArray()));
+  }
+
+  /** Serves the target's response as it streams, without waiting: it is too large to compare. */
+  private void streamTarget(ClientExchange result) {
+    decided = true;
+    cancelTimer();
+    candidate.abort("not compared: the older version's response is larger than maxBodyBytes");
+    stats.skip();
+    exchange.setStatusCode(result.getResponse().getResponseCode());
+    copyResponseHeaders(result.getResponse().getResponseHeaders(), exchange.getResponseHeaders());
+    ChannelListener<StreamSinkChannel> finish = channel -> {
+      try {
+        channel.shutdownWrites();
+        if (!channel.flush()) {
+          channel.getWriteSetter().set(ChannelListeners.flushingChannelListener(null, ChannelListeners.closingChannelExceptionHandler()));
+          channel.resumeWrites();
+        }
+      } catch (IOException e) {
+        IoUtils.safeClose(exchange.getConnection());
+      }
+    };
+    Transfer.initiateTransfer(result.getResponseChannel(), exchange.getResponseChannel(), ChannelListeners.closingChannelListener(),
+        finish, (ch, e) -> {
+          IoUtils.safeClose(ch, result.getConnection(), exchange.getConnection());
+        }, (ch, e) -> IoUtils.safeClose(ch, result.getConnection()), exchange.getConnection().getByteBufferPool());
+  }
+
+  private void fail(int status, String why) {
+    decided = true;
+    cancelTimer();
+    if (exchange.isResponseStarted()) {
+      IoUtils.safeClose(exchange.getConnection());
+    } else {
+      ErrorResponses.send(exchange, status, why);
+    }
+  }
+
+  private void cancelTimer() {
+    if (timer != null) {
+      timer.remove();
+      timer = null;
+    }
+  }
+
+  private static void copyResponseHeaders(HeaderMap from, HeaderMap to) {
+    for (HeaderValues values : from) {
+      if (!to.contains(values.getHeaderName())) {
+        to.putAll(values.getHeaderName(), values);
+      }
+    }
+    HopByHopHeaders.strip(to);
+    to.remove(Headers.CONTENT_LENGTH);
+  }
+
+  /** One version's side of the mirrored request. */
+  private final class Leg {
+    private final LiveVersion version;
+    private final boolean isTarget;
+    private final long started = System.nanoTime();
+    private ClientConnection connection;
+    private ClientResponse response;
+    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    private final MessageDigest sha = sha256();
+    private long length;
+    private boolean finished;
+    private ResponseSummary summary;
+
+    Leg(LiveVersion version, boolean isTarget) {
+      this.version = version;
+      this.isTarget = isTarget;
+    }
+
+    void connect() {
+      version.pool().client().getConnection(TARGET, exchange, new ProxyCallback<>() {
+        @Override
+        public void completed(HttpServerExchange ex, ProxyConnection result) {
+          sendOn(result.getConnection());
+        }
+
+        @Override
+        public void failed(HttpServerExchange ex) {
+          finish("connection to version " + version.info().version() + " failed");
+        }
+
+        @Override
+        public void couldNotResolveBackend(HttpServerExchange ex) {
+          finish("no server of version " + version.info().version() + " is available");
+        }
+
+        @Override
+        public void queuedRequestFailed(HttpServerExchange ex) {
+          failed(ex);
+        }
+      }, -1, TimeUnit.MILLISECONDS);
+    }
+
+    private void sendOn(ClientConnection c) {
+      if (finished) {
+        return;
+      }
+      this.connection = c;
+      ClientRequest request = new ClientRequest().setMethod(exchange.getRequestMethod()).setPath(requestTarget());
+      copyRequestHeaders(request.getRequestHeaders());
+      if (requestBody.length > 0) {
+        request.getRequestHeaders().put(Headers.CONTENT_LENGTH, requestBody.length);
+      }
+      c.sendRequest(request, new ClientCallback<>() {
+        @Override
+        public void completed(ClientExchange result) {
+          result.setResponseListener(new ClientCallback<>() {
+            @Override
+            public void completed(ClientExchange r) {
+              onResponse(r);
+            }
+
+            @Override
+            public void failed(IOException e) {
+              finish("version " + version.info().version() + " failed: " + e.getMessage());
+            }
+          });
+          if (requestBody.length > 0) {
+            writeBody(result.getRequestChannel());
+          }
+        }
+
+        @Override
+        public void failed(IOException e) {
+          finish("version " + version.info().version() + " failed: " + e.getMessage());
+        }
+      });
+    }
+
+    private void writeBody(StreamSinkChannel channel) {
+      ByteBuffer buffer = ByteBuffer.wrap(requestBody);
+      ChannelListener<StreamSinkChannel> writer = new ChannelListener<>() {
+        @Override
+        public void handleEvent(StreamSinkChannel ch) {
+          try {
+            while (buffer.hasRemaining()) {
+              if (ch.write(buffer) == 0) {
+                ch.getWriteSetter().set(this);
+                ch.resumeWrites();
+                return;
+              }
+            }
+            ch.suspendWrites();
+            ch.shutdownWrites();
+            if (!ch.flush()) {
+              ch.getWriteSetter().set(ChannelListeners.flushingChannelListener(null, (c, e) -> abort(e.getMessage())));
+              ch.resumeWrites();
+            }
+          } catch (IOException e) {
+            abort("sending the request failed: " + e.getMessage());
+          }
+        }
+      };
+      writer.handleEvent(channel);
+    }
+
+    private void onResponse(ClientExchange result) {
+      if (finished) {
+        IoUtils.safeClose(result.getConnection());
+        return;
+      }
+      this.response = result.getResponse();
+      String declared = response.getResponseHeaders().getFirst(Headers.CONTENT_LENGTH);
+      if (isTarget && !decided && declared != null && parseLong(declared) > mirror.maxBodyBytes()
+          && !exchange.getRequestMethod().equals(Methods.HEAD)) {
+        finished = true;
+        streamTarget(result);
+        return;
+      }
+      StreamSourceChannel channel = result.getResponseChannel();
+      ChannelListener<StreamSourceChannel> reader = new ChannelListener<>() {
+        @Override
+        public void handleEvent(StreamSourceChannel ch) {
+          if (finished) {
+            return;
+          }
+          ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
+          try {
+            while (true) {
+              buffer.clear();
+              int n = ch.read(buffer);
+              if (n == -1) {
+                ch.suspendReads();
+                complete();
+                return;
+              }
+              if (n == 0) {
+                ch.getReadSetter().set(this);
+                ch.resumeReads();
+                return;
+              }
+              buffer.flip();
+              sha.update(buffer.duplicate());
+              length += n;
+              if (isTarget && body.size() + n > MAX_BUFFERED_TARGET_BYTES) {
+                abort("the older version's response of unknown length passed "
+                    + MAX_BUFFERED_TARGET_BYTES + " bytes and cannot be held for comparison");
+                return;
+              }
+              if (isTarget || body.size() + n <= mirror.maxBodyBytes()) {
+                body.write(buffer.array(), 0, n);
+              }
+            }
+          } catch (IOException e) {
+            abort("reading the response failed: " + e.getMessage());
+          }
+        }
+      };
+      reader.handleEvent(channel);
+    }
+
+    private void complete() {
+      boolean whole = length <= mirror.maxBodyBytes();
+      Map<String, List<String>> headers = new LinkedHashMap<>();
+      for (HeaderValues values : response.getResponseHeaders()) {
+        headers.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), List.copyOf(values));
+      }
+      summary = new ResponseSummary(response.getResponseCode(), headers, length, HexFormat.of().formatHex(sha.digest()),
+          whole ? ByteBuffer.wrap(body.toByteArray()) : null, System.nanoTime() - started, null);
+      finished = true;
+      legDone(this);
+    }
+
+    /** Gives this leg up: closes its connection so that it is not reused half-read. */
+    void abort(String why) {
+      if (finished) {
+        return;
+      }
+      if (connection != null) {
+        IoUtils.safeClose(connection);
+      }
+      finish(why);
+    }
+
+    private void finish(String failure) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      summary = ResponseSummary.failed(failure, System.nanoTime() - started);
+      legDone(this);
+    }
+  }
+
+  private String requestTarget() {
+    String query = exchange.getQueryString();
+    String uri = exchange.getRequestURI();
+    if (exchange.isHostIncludedInRequestURI()) {
+      int scheme = uri.indexOf("//");
+      int slash = scheme < 0 ? -1 : uri.indexOf('/', scheme + 2);
+      uri = slash < 0 ? "/" : uri.substring(slash);
+    }
+    return query == null || query.isEmpty() ? uri : uri + "?" + query;
+  }
+
+  private void copyRequestHeaders(HeaderMap to) {
+    for (HeaderValues values : exchange.getRequestHeaders()) {
+      to.putAll(values.getHeaderName(), values);
+    }
+    to.remove(Headers.CONTENT_LENGTH);
+    to.remove(Headers.TRANSFER_ENCODING);
+    InetSocketAddress source = exchange.getSourceAddress();
+    String client = source == null || source.getAddress() == null ? "unknown" : source.getAddress().getHostAddress();
+    to.put(X_FORWARDED_FOR, client);
+    to.put(Headers.X_FORWARDED_PROTO, exchange.getRequestScheme());
+    if (!to.contains(Headers.X_FORWARDED_HOST) && exchange.getHostName() != null) {
+      to.put(Headers.X_FORWARDED_HOST, exchange.getHostName());
+    }
+  }
+
+  private static long parseLong(String s) {
+    try {
+      return Long.parseLong(s.strip());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.handover.engine.registry;
+
+import io.handover.api.ResponseSummary;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What mirroring has seen of one candidate version: matches, mismatches, requests not mirrored, and
+ * the last mismatches in full. Thread-safe; counters never block the request path.
+ */
+public final class MirrorStats {
+
+  /** One mismatch as the admin API shows it. */
+  public record Mismatch(long atMillis, String method, String path, List<String> reasons,
+      ResponseSummary target, ResponseSummary candidate) {}
+
+  private static final int KEEP = 20;
+
+  private final LongAdder matches = new LongAdder();
+  private final LongAdder mismatches = new LongAdder();
+  private final LongAdder skipped = new LongAdder();
+  private final LongAdder dropped = new LongAdder();
+  private final LongAdder consecutiveMatches = new LongAdder();
+  private final ArrayDeque<Mismatch> last = new ArrayDeque<>();
+
+  public void match() {
+    matches.increment();
+    consecutiveMatches.increment();
+  }
+
+  public void mismatch(Mismatch m) {
+    mismatches.increment();
+    consecutiveMatches.reset();
+    synchronized (last) {
+      if (last.size() == KEEP) {
+        last.removeFirst();
+      }
+      last.addLast(m);
+    }
+  }
+
+  /** A request that was not mirrored (method, body size, or no second version). */
+  public void skip() {
+    skipped.increment();
+  }
+
+  /** A comparison dropped because the comparison workers were saturated. */
+  public void drop() {
+    dropped.increment();
+  }
+
+  public long matches() {
+    return matches.sum();
+  }
+
+  public long mismatches() {
+    return mismatches.sum();
+  }
+
+  public long skipped() {
+    return skipped.sum();
+  }
+
+  public long dropped() {
+    return dropped.sum();
+  }
+
+  /** Matches since the last mismatch. */
+  public long consecutiveMatches() {
+    return consecutiveMatches.sum();
+  }
+
+  /** The last mismatches, oldest first. */
+  public List<Mismatch> lastMismatches() {
+    synchronized (last) {
+      return List.copyOf(new ArrayList<>(last));
+    }
+  }
+}
