@@ -7,9 +7,17 @@ import io.handover.api.StrategyContext;
 import io.handover.api.UpgradeStrategy;
 import io.handover.api.UpgradeStrategyFactory;
 import io.handover.api.VersionSet;
+import java.util.List;
 
-/** INSTANT: every request goes to the newest active version; older versions stay as fallback. */
+/**
+ * INSTANT: every request goes to the newest active version; older versions stay as fallback.
+ *
+ * <p>Takes no settings besides {@code mode}.
+ */
 public final class InstantStrategyFactory implements UpgradeStrategyFactory {
+
+  /** The mode's name. */
+  public static final String NAME = "INSTANT";
 
   static final UpgradeStrategy INSTANT = new UpgradeStrategy() {
     @Override
@@ -20,7 +28,7 @@ public final class InstantStrategyFactory implements UpgradeStrategyFactory {
 
   @Override
   public String name() {
-    return "INSTANT";
+    return NAME;
   }
 
   @Override
@@ -30,6 +38,7 @@ public final class InstantStrategyFactory implements UpgradeStrategyFactory {
 
   @Override
   public UpgradeStrategy create(Settings settings, StrategyContext context) {
+    StrategySettings.rejectUnknown(settings, NAME, List.of());
     return INSTANT;
   }
 }
