@@ -93,12 +93,16 @@ final class MirroredExchange {
     if (maxRequestTimeMillis > 0) {
       timer = exchange.getIoThread().executeAfter(this::hardTimeout, maxRequestTimeMillis, TimeUnit.MILLISECONDS);
     }
-    if (exchange.getRequestContentLength() > 0) {
-      exchange.getRequestReceiver().receiveFullBytes((ex, body) -> send(body),
-          (ex, e) -> fail(StatusCodes.BAD_REQUEST, "the request body could not be read"));
-    } else {
-      exchange.dispatch(io.undertow.util.SameThreadExecutor.INSTANCE, () -> send(new byte[0]));
-    }
+    // Dispatching first keeps the exchange open after the handler returns, also when the body is
+    // already buffered and the receiver calls back at once.
+    exchange.dispatch(io.undertow.util.SameThreadExecutor.INSTANCE, () -> {
+      if (exchange.getRequestContentLength() > 0) {
+        exchange.getRequestReceiver().receiveFullBytes((ex, body) -> send(body),
+            (ex, e) -> fail(StatusCodes.BAD_REQUEST, "the request body could not be read"));
+      } else {
+        send(new byte[0]);
+      }
+    });
   }
 
   private void send(byte[] body) {
