@@ -32,6 +32,8 @@ final class AdminReports implements StatusReport {
     ArrayNode comparators = root.putArray("comparators");
     plugins.comparators().values().forEach(p ->
         comparators.addObject().put("name", p.name()).put("source", p.source()).put("description", p.description()));
+    ArrayNode problems = root.putArray("problems");
+    plugins.problems().forEach(problems::add);
     return root;
   }
 

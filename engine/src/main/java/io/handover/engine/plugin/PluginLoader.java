@@ -107,7 +107,7 @@ public final class PluginLoader {
       discover(ResponseComparatorFactory.class, cl, comparators, f -> f.name().toLowerCase(Locale.ROOT), ResponseComparatorFactory::description);
     }
     problems.forEach(p -> log.error("plugin not loaded: {}", p));
-    return new PluginRegistry(strategies, comparators, registry -> new EngineStrategyContext(clock, signer, registry));
+    return new PluginRegistry(strategies, comparators, problems, registry -> new EngineStrategyContext(clock, signer, registry));
   }
 
   /** What failed to load, one line each. */

@@ -27,14 +27,17 @@ public final class PluginRegistry {
 
   private final Map<String, Plugin<UpgradeStrategyFactory>> strategies;
   private final Map<String, Plugin<ResponseComparatorFactory>> comparators;
+  private final List<String> problems;
   private final StrategyContext context;
 
   PluginRegistry(
       Map<String, Plugin<UpgradeStrategyFactory>> strategies,
       Map<String, Plugin<ResponseComparatorFactory>> comparators,
+      List<String> problems,
       StrategyContextFactory contextFactory) {
     this.strategies = Collections.unmodifiableMap(new TreeMap<>(strategies));
     this.comparators = Collections.unmodifiableMap(new TreeMap<>(comparators));
+    this.problems = List.copyOf(problems);
     this.context = contextFactory.create(this);
   }
 
@@ -51,6 +54,11 @@ public final class PluginRegistry {
   /** The loaded comparators, by lower-case name. */
   public Map<String, Plugin<ResponseComparatorFactory>> comparators() {
     return comparators;
+  }
+
+  /** The plugins that failed to load and were skipped, one line each naming the JAR and the cause. */
+  public List<String> problems() {
+    return problems;
   }
 
   /**
