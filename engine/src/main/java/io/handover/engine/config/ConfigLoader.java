@@ -70,12 +70,18 @@ public final class ConfigLoader {
     ProxySettings proxySettings = new ProxySettings(
         (int) number(proxy, "proxy.maxRequestTimeMillis", d.proxySettings().maxRequestTimeMillis(), 0, Integer.MAX_VALUE),
         number(proxy, "proxy.maxRequestBodyBytes", d.proxySettings().maxRequestBodyBytes(), -1, Long.MAX_VALUE),
-        bool(proxy, "proxy.trustForwardedHeaders", d.proxySettings().trustForwardedHeaders()));
+        bool(proxy, "proxy.trustForwardedHeaders", d.proxySettings().trustForwardedHeaders()),
+        (int) number(proxy, "proxy.firstByteTimeoutMillis", d.proxySettings().firstByteTimeoutMillis(), 1, Integer.MAX_VALUE),
+        (int) number(proxy, "proxy.maxBufferedBodyBytes", d.proxySettings().maxBufferedBodyBytes(), 0, Integer.MAX_VALUE - 16),
+        statuses(proxy, "proxy.failoverStatuses", d.proxySettings().failoverStatuses()));
     PoolSettings pool = new PoolSettings(
         (int) number(proxy, "proxy.connectionsPerThread", d.pool().connectionsPerThread(), 1, 100_000),
         (int) number(proxy, "proxy.maxQueueSize", d.pool().maxQueueSize(), 0, 1_000_000),
         (int) number(proxy, "proxy.problemServerRetrySeconds", d.pool().problemServerRetrySeconds(), 1, 3600),
-        (int) number(proxy, "proxy.idleTimeoutMillis", d.pool().idleTtlMillis(), -1, Integer.MAX_VALUE));
+        (int) number(proxy, "proxy.idleTimeoutMillis", d.pool().idleTtlMillis(), -1, Integer.MAX_VALUE),
+        (int) number(proxy, "proxy.ejectAfterFailures", d.pool().ejectAfterFailures(), 1, 1_000_000),
+        number(proxy, "proxy.baseEjectionMillis", d.pool().baseEjectionMillis(), 1, 3_600_000),
+        number(proxy, "proxy.maxEjectionMillis", d.pool().maxEjectionMillis(), 1, 86_400_000));
     int ioThreads = (int) number(proxy, "proxy.ioThreads", d.ioThreads(), 1, 1024);
 
     HandoverConfig.Listener adminListener = new HandoverConfig.Listener(
@@ -135,6 +141,25 @@ public final class ConfigLoader {
       throw new BadRequestException(field, field + " must be a whole number from " + min + " to " + max);
     }
     return node.asLong();
+  }
+
+  private static Set<Integer> statuses(JsonNode parent, String field, Set<Integer> fallback) {
+    JsonNode node = parent.get(leaf(field));
+    if (node == null || node.isNull()) {
+      return fallback;
+    }
+    if (!node.isArray()) {
+      throw new BadRequestException(field, field + " must be an array of status codes such as [502, 503, 504]");
+    }
+    Set<Integer> statuses = new java.util.TreeSet<>();
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode s = node.get(i);
+      if (!s.isIntegralNumber() || s.asInt() < 500 || s.asInt() > 599) {
+        throw new BadRequestException(field + "[" + i + "]", field + "[" + i + "] must be a 5xx status code");
+      }
+      statuses.add(s.asInt());
+    }
+    return statuses;
   }
 
   private static boolean bool(JsonNode parent, String field, boolean fallback) {

@@ -55,8 +55,6 @@ import org.xnio.channels.StreamSourceChannel;
  */
 final class MirroredExchange {
 
-  private static final ProxyClient.ProxyTarget TARGET = new ProxyClient.ProxyTarget() {};
-  private static final HttpString X_FORWARDED_FOR = Headers.X_FORWARDED_FOR;
   /** A target response without Content-Length is held whole until the decision, up to this size. */
   static final int MAX_BUFFERED_TARGET_BYTES = 64 * 1024 * 1024;
 
@@ -64,14 +62,17 @@ final class MirroredExchange {
   private final Mirror mirror;
   private final MirrorStats stats;
   private final Executor comparisons;
+  private final boolean trustForwarded;
   private final Leg target;
   private final Leg candidate;
   private byte[] requestBody;
   private boolean decided;
   private XnioExecutor.Key timer;
 
-  MirroredExchange(HttpServerExchange exchange, LiveVersion target, LiveVersion candidate, Mirror mirror, Executor comparisons) {
+  MirroredExchange(HttpServerExchange exchange, LiveVersion target, LiveVersion candidate, Mirror mirror,
+      Executor comparisons, boolean trustForwarded) {
     this.exchange = exchange;
+    this.trustForwarded = trustForwarded;
     this.mirror = mirror;
     this.stats = candidate.mirrorStats();
     this.comparisons = comparisons;
@@ -165,9 +166,11 @@ final class MirroredExchange {
         exchange.getIoThread().execute(() -> {
           if (reasons.isEmpty()) {
             stats.match();
+            candidate.version.outcomes().success();
             serve(candidate);
           } else {
             stats.mismatch(mismatch(reasons));
+            candidate.version.outcomes().mismatch();
             serve(target);
           }
         });
@@ -268,12 +271,13 @@ final class MirroredExchange {
   }
 
   /** One version's side of the mirrored request. */
-  private final class Leg {
+  private final class Leg implements BackendCall.Listener {
     private final LiveVersion version;
     private final boolean isTarget;
     private final long started = System.nanoTime();
-    private ClientConnection connection;
+    private BackendCall call;
     private ClientResponse response;
+    private ClientExchange currentExchange;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private final MessageDigest sha = sha256();
     private long length;
@@ -286,90 +290,30 @@ final class MirroredExchange {
     }
 
     void connect() {
-      version.pool().client().getConnection(TARGET, exchange, new ProxyCallback<>() {
-        @Override
-        public void completed(HttpServerExchange ex, ProxyConnection result) {
-          sendOn(result.getConnection());
-        }
-
-        @Override
-        public void failed(HttpServerExchange ex) {
-          finish("connection to version " + version.info().version() + " failed");
-        }
-
-        @Override
-        public void couldNotResolveBackend(HttpServerExchange ex) {
-          finish("no server of version " + version.info().version() + " is available");
-        }
-
-        @Override
-        public void queuedRequestFailed(HttpServerExchange ex) {
-          failed(ex);
-        }
-      }, -1, TimeUnit.MILLISECONDS);
-    }
-
-    private void sendOn(ClientConnection c) {
-      if (finished) {
+      BackendPool.Backend backend = version.pool().choose(new Attempts());
+      if (backend == null) {
+        finish("no server of version " + version.info().version() + " is available");
         return;
       }
-      this.connection = c;
-      ClientRequest request = new ClientRequest().setMethod(exchange.getRequestMethod()).setPath(requestTarget());
-      copyRequestHeaders(request.getRequestHeaders());
-      if (requestBody.length > 0) {
-        request.getRequestHeaders().put(Headers.CONTENT_LENGTH, requestBody.length);
-      }
-      c.sendRequest(request, new ClientCallback<>() {
-        @Override
-        public void completed(ClientExchange result) {
-          result.setResponseListener(new ClientCallback<>() {
-            @Override
-            public void completed(ClientExchange r) {
-              onResponse(r);
-            }
-
-            @Override
-            public void failed(IOException e) {
-              finish("version " + version.info().version() + " failed: " + e.getMessage());
-            }
-          });
-          if (requestBody.length > 0) {
-            writeBody(result.getRequestChannel());
-          }
-        }
-
-        @Override
-        public void failed(IOException e) {
-          finish("version " + version.info().version() + " failed: " + e.getMessage());
-        }
-      });
+      call = new BackendCall(exchange, backend, requestBody, trustForwarded, this);
+      call.start();
     }
 
-    private void writeBody(StreamSinkChannel channel) {
-      ByteBuffer buffer = ByteBuffer.wrap(requestBody);
-      ChannelListener<StreamSinkChannel> writer = new ChannelListener<>() {
-        @Override
-        public void handleEvent(StreamSinkChannel ch) {
-          try {
-            while (buffer.hasRemaining()) {
-              if (ch.write(buffer) == 0) {
-                ch.getWriteSetter().set(this);
-                ch.resumeWrites();
-                return;
-              }
-            }
-            ch.suspendWrites();
-            ch.shutdownWrites();
-            if (!ch.flush()) {
-              ch.getWriteSetter().set(ChannelListeners.flushingChannelListener(null, (c, e) -> abort(e.getMessage())));
-              ch.resumeWrites();
-            }
-          } catch (IOException e) {
-            abort("sending the request failed: " + e.getMessage());
-          }
-        }
-      };
-      writer.handleEvent(channel);
+    @Override
+    public void onFailure(BackendCall c, String why, boolean sent) {
+      c.backend.failed();
+      version.outcomes().failure();
+      finish(why);
+    }
+
+    @Override
+    public void onResponse(BackendCall c, ClientExchange result) {
+      if (result.getResponse().getResponseCode() >= 500) {
+        c.backend.failed();
+      } else {
+        c.backend.succeeded();
+      }
+      onResponse(result);
     }
 
     private void onResponse(ClientExchange result) {
@@ -378,6 +322,7 @@ final class MirroredExchange {
         return;
       }
       this.response = result.getResponse();
+      this.currentExchange = result;
       String declared = response.getResponseHeaders().getFirst(Headers.CONTENT_LENGTH);
       if (isTarget && !decided && declared != null && parseLong(declared) > mirror.maxBodyBytes()
           && !exchange.getRequestMethod().equals(Methods.HEAD)) {
@@ -444,10 +389,14 @@ final class MirroredExchange {
       if (finished) {
         return;
       }
-      if (connection != null) {
-        IoUtils.safeClose(connection);
+      if (call != null && !call.done()) {
+        call.abort(why);
+      } else {
+        if (response != null && currentExchange != null) {
+          IoUtils.safeClose(currentExchange.getConnection());
+        }
+        finish(why);
       }
-      finish(why);
     }
 
     private void finish(String failure) {
@@ -457,32 +406,6 @@ final class MirroredExchange {
       finished = true;
       summary = ResponseSummary.failed(failure, System.nanoTime() - started);
       legDone(this);
-    }
-  }
-
-  private String requestTarget() {
-    String query = exchange.getQueryString();
-    String uri = exchange.getRequestURI();
-    if (exchange.isHostIncludedInRequestURI()) {
-      int scheme = uri.indexOf("//");
-      int slash = scheme < 0 ? -1 : uri.indexOf('/', scheme + 2);
-      uri = slash < 0 ? "/" : uri.substring(slash);
-    }
-    return query == null || query.isEmpty() ? uri : uri + "?" + query;
-  }
-
-  private void copyRequestHeaders(HeaderMap to) {
-    for (HeaderValues values : exchange.getRequestHeaders()) {
-      to.putAll(values.getHeaderName(), values);
-    }
-    to.remove(Headers.CONTENT_LENGTH);
-    to.remove(Headers.TRANSFER_ENCODING);
-    InetSocketAddress source = exchange.getSourceAddress();
-    String client = source == null || source.getAddress() == null ? "unknown" : source.getAddress().getHostAddress();
-    to.put(X_FORWARDED_FOR, client);
-    to.put(Headers.X_FORWARDED_PROTO, exchange.getRequestScheme());
-    if (!to.contains(Headers.X_FORWARDED_HOST) && exchange.getHostName() != null) {
-      to.put(Headers.X_FORWARDED_HOST, exchange.getHostName());
     }
   }
 

@@ -13,12 +13,42 @@ final class Route {
   static final AttachmentKey<Route> KEY = AttachmentKey.create(Route.class);
 
   final Snapshot snapshot;
+  final Attempts attempts = new Attempts();
   LiveVersion version;
+  BackendPool.Backend backend;
   int failovers;
 
   Route(Snapshot snapshot, LiveVersion version) {
     this.snapshot = snapshot;
     this.version = version;
+  }
+
+  /**
+   * The next server to try: an untried available one of the current version, else of the next
+   * older active version; null when none is left. Marks it as tried.
+   */
+  BackendPool.Backend nextBackend() {
+    BackendPool.Backend b;
+    while ((b = version.pool().choose(attempts)) == null) {
+      if (!failover()) {
+        return null;
+      }
+    }
+    attempts.add(b);
+    backend = b;
+    return b;
+  }
+
+  /** Whether another server (of this or an older version) could still take the request. */
+  boolean hasAlternative() {
+    for (LiveVersion v = version; v != null; v = snapshot.activeOlderThan(v)) {
+      for (BackendPool.Backend b : v.pool().backends()) {
+        if (!attempts.contains(b) && b.available(System.nanoTime())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Moves to the next older active version; false when there is none. */

@@ -36,6 +36,7 @@ public final class UpgradeProxyHandler implements HttpHandler {
   private final ProxySettings settings;
   private final ProxyHandler proxy;
   private final ThreadPoolExecutor comparisons;
+  private final IdempotentRequest retrySafe = new IdempotentRequest();
   private final AtomicLong strategyFailures = new AtomicLong();
   private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
@@ -54,7 +55,7 @@ public final class UpgradeProxyHandler implements HttpHandler {
         .setMaxRequestTime(settings.maxRequestTimeMillis())
         .setReuseXForwarded(settings.trustForwardedHeaders())
         .setRewriteHostHeader(false)
-        .setIdempotentRequestPredicate(new IdempotentRequest())
+        .setIdempotentRequestPredicate(retrySafe)
         .setNext(ResponseCodeHandler.HANDLE_404)
         .build();
   }
@@ -83,11 +84,17 @@ public final class UpgradeProxyHandler implements HttpHandler {
     HopByHopHeaders.strip(exchange.getRequestHeaders());
     Mirror mirror = decision.mirror();
     if (mirror != null && mirrors(exchange, snapshot, target, mirror)) {
-      new MirroredExchange(exchange, target, snapshot.get(mirror.candidate()), mirror, comparisons)
-          .start(settings.maxRequestTimeMillis());
+      new MirroredExchange(exchange, target, snapshot.get(mirror.candidate()), mirror, comparisons,
+          settings.trustForwardedHeaders()).start(settings.maxRequestTimeMillis());
       return;
     }
-    exchange.putAttachment(Route.KEY, new Route(snapshot, target));
+    Route route = new Route(snapshot, target);
+    if (FailoverExchange.bodyFits(exchange, settings.maxBufferedBodyBytes())) {
+      new FailoverExchange(exchange, route, settings, retrySafe.resolve(exchange)).start();
+      return;
+    }
+    // a large or chunked body is streamed: Undertow's proxy retries it only while nothing was sent
+    exchange.putAttachment(Route.KEY, route);
     proxy.handleRequest(exchange);
   }
 

@@ -8,49 +8,33 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@link ProxyClient} Undertow's proxy handler asks for connections: it hands each request to
- * the pool of the version its {@link Route} names, and when every server of that version has failed
- * for this request, moves the request to the next older active version.
+ * The {@link ProxyClient} Undertow's proxy handler asks for connections, for requests whose bodies
+ * are streamed rather than buffered: each attempt takes the next server its {@link Route} offers
+ * (the chosen version's, then older versions'), and Undertow retries on the next one when a
+ * connection cannot be had.
  */
 final class VersionProxyClient implements ProxyClient {
 
   /** Allows one retry per server of every version; Undertow stops retrying after that. */
-  private static final class Target implements ProxyClient.MaxRetriesProxyTarget {
-    private final int retries;
-
-    Target(int retries) {
-      this.retries = retries;
-    }
-
-    @Override
-    public int getMaxRetries() {
-      return retries;
-    }
-  }
-
-  private static final Target[] TARGETS = new Target[64];
-
-  static {
-    for (int i = 0; i < TARGETS.length; i++) {
-      TARGETS[i] = new Target(i);
-    }
-  }
+  private record Target(int getMaxRetries) implements ProxyClient.MaxRetriesProxyTarget {}
 
   @Override
   public ProxyTarget findTarget(HttpServerExchange exchange) {
     Route route = exchange.getAttachment(Route.KEY);
-    if (route == null) {
-      return null;
-    }
-    int retries = route.snapshot.serverCount();
-    return retries < TARGETS.length ? TARGETS[retries] : new Target(retries);
+    return route == null ? null : new Target(route.snapshot.serverCount());
   }
 
   @Override
   public void getConnection(
       ProxyTarget target, HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback, long timeout, TimeUnit unit) {
     Route route = exchange.getAttachment(Route.KEY);
-    route.version.pool().client().getConnection(target, exchange, new ProxyCallback<>() {
+    BackendPool.Backend backend = route.nextBackend();
+    if (backend == null) {
+      callback.couldNotResolveBackend(exchange);
+      return;
+    }
+    var version = route.version;
+    backend.client().getConnection(target, exchange, new ProxyCallback<>() {
       @Override
       public void completed(HttpServerExchange ex, ProxyConnection result) {
         callback.completed(ex, result);
@@ -58,17 +42,14 @@ final class VersionProxyClient implements ProxyClient {
 
       @Override
       public void failed(HttpServerExchange ex) {
+        backend.failed();
+        version.outcomes().failure();
         callback.failed(ex);
       }
 
       @Override
       public void couldNotResolveBackend(HttpServerExchange ex) {
-        // every server of this version has been tried (or is skipped as a problem server)
-        if (route.failover()) {
-          getConnection(target, ex, callback, timeout, unit);
-        } else {
-          callback.couldNotResolveBackend(ex);
-        }
+        failed(ex);
       }
 
       @Override

@@ -138,7 +138,7 @@ public final class VersionRegistry implements AutoCloseable {
   private LiveVersion build(ClusterConfig config, VersionState state) {
     UpgradeStrategy strategy = plugins.createStrategy(config.transition());
     VersionInfo info = new VersionInfo(config.id(), config.version(), config.mode(), state, config.addedAtMillis());
-    return new LiveVersion(config, info, strategy, new BackendPool(config.servers(), poolSettings), new MirrorStats());
+    return new LiveVersion(config, info, strategy, new BackendPool(config.servers(), poolSettings), new MirrorStats(), new Outcomes());
   }
 
   private void save() throws IOException {

@@ -1,0 +1,75 @@
+package io.handover.engine.registry;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * How one version's requests ended over a sliding window of whole seconds: answered, failed
+ * (connection error, reset, timeout, 5xx) and, for a mirrored candidate, mismatched. Lock-free:
+ * recorded on IO threads for every request, read by the rollback check.
+ */
+public final class Outcomes {
+
+  /** The counts over the window. */
+  public record Window(long requests, long failures, long mismatches) {
+    /** Failures and mismatches over requests; 0 without requests. */
+    public double failureRate() {
+      return requests == 0 ? 0 : (double) (failures + mismatches) / requests;
+    }
+  }
+
+  private static final int SLOTS = 3600;
+  private final AtomicLongArray second = new AtomicLongArray(SLOTS);
+  private final AtomicLongArray requests = new AtomicLongArray(SLOTS);
+  private final AtomicLongArray failures = new AtomicLongArray(SLOTS);
+  private final AtomicLongArray mismatches = new AtomicLongArray(SLOTS);
+
+  public void success() {
+    add(false, false);
+  }
+
+  public void failure() {
+    add(true, false);
+  }
+
+  /** A mirrored request whose answer differed from the older version's. */
+  public void mismatch() {
+    add(false, true);
+  }
+
+  private void add(boolean failed, boolean mismatched) {
+    long now = System.currentTimeMillis() / 1000;
+    int slot = (int) (now % SLOTS);
+    long seen = second.get(slot);
+    if (seen != now && second.compareAndSet(slot, seen, now)) {
+      // first event of this second in a slot last used an hour ago: start it afresh
+      requests.set(slot, 0);
+      failures.set(slot, 0);
+      mismatches.set(slot, 0);
+    }
+    requests.incrementAndGet(slot);
+    if (failed) {
+      failures.incrementAndGet(slot);
+    }
+    if (mismatched) {
+      mismatches.incrementAndGet(slot);
+    }
+  }
+
+  /** The counts over the last {@code seconds} seconds (1 to 3600), the current one included. */
+  public Window window(int seconds) {
+    long now = System.currentTimeMillis() / 1000;
+    long r = 0;
+    long f = 0;
+    long m = 0;
+    for (int i = 0; i < Math.min(Math.max(seconds, 1), SLOTS); i++) {
+      long s = now - i;
+      int slot = (int) (s % SLOTS);
+      if (second.get(slot) == s) {
+        r += requests.get(slot);
+        f += failures.get(slot);
+        m += mismatches.get(slot);
+      }
+    }
+    return new Window(r, f, m);
+  }
+}
