@@ -60,10 +60,12 @@ final class FailoverExchange implements BackendCall.Listener {
     }
     exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
       if (exchange.getRequestContentLength() > 0) {
-        exchange.getRequestReceiver().receiveFullBytes((ex, bytes) -> {
+        // A body that arrives later is handed over inside a handler call, which would end the
+        // exchange on return unless it is dispatched again.
+        exchange.getRequestReceiver().receiveFullBytes((ex, bytes) -> ex.dispatch(SameThreadExecutor.INSTANCE, () -> {
           body = bytes;
           attempt();
-        }, (ex, e) -> fail(StatusCodes.BAD_REQUEST, "the request body could not be read: " + e.getMessage()));
+        }), (ex, e) -> fail(StatusCodes.BAD_REQUEST, "the request body could not be read: " + e.getMessage()));
       } else {
         body = new byte[0];
         attempt();

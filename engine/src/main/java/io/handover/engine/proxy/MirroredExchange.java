@@ -98,7 +98,7 @@ final class MirroredExchange {
     // already buffered and the receiver calls back at once.
     exchange.dispatch(io.undertow.util.SameThreadExecutor.INSTANCE, () -> {
       if (exchange.getRequestContentLength() > 0) {
-        exchange.getRequestReceiver().receiveFullBytes((ex, body) -> send(body),
+        exchange.getRequestReceiver().receiveFullBytes((ex, body) -> ex.dispatch(io.undertow.util.SameThreadExecutor.INSTANCE, () -> send(body)),
             (ex, e) -> fail(StatusCodes.BAD_REQUEST, "the request body could not be read"));
       } else {
         send(new byte[0]);
