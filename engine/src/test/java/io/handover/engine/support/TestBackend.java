@@ -35,10 +35,15 @@ public final class TestBackend implements AutoCloseable {
   private volatile HttpHandler override;
 
   public TestBackend(String name, String version) {
+    this(name, version, 0);
+  }
+
+  /** A backend on a given port, e.g. to bring a stopped one back where it was. */
+  public TestBackend(String name, String version, int port) {
     this.name = name;
     this.version = version;
     this.server = Undertow.builder()
-        .addHttpListener(0, "127.0.0.1")
+        .addHttpListener(port, "127.0.0.1")
         .setIoThreads(1)
         .setWorkerThreads(8)
         .setServerOption(io.undertow.UndertowOptions.MAX_ENTITY_SIZE, -1L)
