@@ -1,20 +1,12 @@
 package io.handover.engine.proxy;
 
 import io.undertow.client.ClientExchange;
-import io.undertow.client.ClientResponse;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.HeaderMap;
-import io.undertow.util.HeaderValues;
 import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.StatusCodes;
-import io.undertow.util.Transfer;
-import java.io.IOException;
 import java.util.concurrent.TimeUnit;
-import org.xnio.ChannelListener;
-import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.XnioExecutor;
-import org.xnio.channels.StreamSinkChannel;
 
 /**
  * A request whose body is buffered, so it can be sent again: tries the servers its {@link Route}
@@ -113,8 +105,7 @@ final class FailoverExchange implements BackendCall.Listener {
       IoUtils.safeClose(result.getConnection());
       return;
     }
-    ClientResponse response = result.getResponse();
-    int status = response.getResponseCode();
+    int status = result.getResponse().getResponseCode();
     if (status >= 500) {
       c.backend.failed();
       route.version.outcomes().failure();
@@ -136,29 +127,7 @@ final class FailoverExchange implements BackendCall.Listener {
   private void stream(ClientExchange result) {
     finished = true;
     cancelRequestTimer();
-    ClientResponse response = result.getResponse();
-    exchange.setStatusCode(response.getResponseCode());
-    HeaderMap to = exchange.getResponseHeaders();
-    for (HeaderValues values : response.getResponseHeaders()) {
-      if (!to.contains(values.getHeaderName())) {
-        to.putAll(values.getHeaderName(), values);
-      }
-    }
-    ChannelListener<StreamSinkChannel> finish = channel -> {
-      try {
-        channel.shutdownWrites();
-        if (!channel.flush()) {
-          channel.getWriteSetter().set(ChannelListeners.flushingChannelListener(null, ChannelListeners.closingChannelExceptionHandler()));
-          channel.resumeWrites();
-        }
-      } catch (IOException e) {
-        IoUtils.safeClose(exchange.getConnection());
-      }
-    };
-    // past this point the client has the status line: a failure can only cut the connection
-    Transfer.initiateTransfer(result.getResponseChannel(), exchange.getResponseChannel(), ChannelListeners.closingChannelListener(),
-        finish, (ch, e) -> IoUtils.safeClose(ch, result.getConnection(), exchange.getConnection()),
-        (ch, e) -> IoUtils.safeClose(ch, result.getConnection()), exchange.getConnection().getByteBufferPool());
+    ResponseStream.relay(exchange, result);
   }
 
   private void requestTimedOut() {

@@ -6,25 +6,16 @@ import io.handover.api.ResponseComparator;
 import io.handover.api.ResponseSummary;
 import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.registry.MirrorStats;
-import io.undertow.client.ClientCallback;
-import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientExchange;
-import io.undertow.client.ClientRequest;
 import io.undertow.client.ClientResponse;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.handlers.proxy.ProxyCallback;
-import io.undertow.server.handlers.proxy.ProxyClient;
-import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
-import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
-import io.undertow.util.Transfer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,10 +29,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.xnio.ChannelListener;
-import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.XnioExecutor;
-import org.xnio.channels.StreamSinkChannel;
 import org.xnio.channels.StreamSourceChannel;
 
 /**
@@ -224,23 +213,7 @@ final class MirroredExchange {
     cancelTimer();
     candidate.abort("not compared: the older version's response is larger than maxBodyBytes");
     stats.skip();
-    exchange.setStatusCode(result.getResponse().getResponseCode());
-    copyResponseHeaders(result.getResponse().getResponseHeaders(), exchange.getResponseHeaders());
-    ChannelListener<StreamSinkChannel> finish = channel -> {
-      try {
-        channel.shutdownWrites();
-        if (!channel.flush()) {
-          channel.getWriteSetter().set(ChannelListeners.flushingChannelListener(null, ChannelListeners.closingChannelExceptionHandler()));
-          channel.resumeWrites();
-        }
-      } catch (IOException e) {
-        IoUtils.safeClose(exchange.getConnection());
-      }
-    };
-    Transfer.initiateTransfer(result.getResponseChannel(), exchange.getResponseChannel(), ChannelListeners.closingChannelListener(),
-        finish, (ch, e) -> {
-          IoUtils.safeClose(ch, result.getConnection(), exchange.getConnection());
-        }, (ch, e) -> IoUtils.safeClose(ch, result.getConnection()), exchange.getConnection().getByteBufferPool());
+    ResponseStream.relay(exchange, result);
   }
 
   private void fail(int status, String why) {

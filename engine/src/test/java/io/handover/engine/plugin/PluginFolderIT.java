@@ -11,12 +11,10 @@ import io.handover.engine.support.ProxyFixture;
 import io.handover.engine.support.RawHttpConnection;
 import io.handover.engine.support.TestBackend;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -173,24 +171,5 @@ class PluginFolderIT {
         + "\"version\":\"2.0\",\"upgradeTransition\":" + transition + "}}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
     return JSON.readTree(r.body());
-  }
-
-  @Test
-  void theDocumentedExampleIsTheTestedOne() throws Exception {
-    Path tested = PluginTestJars.resourceFolder("dark-launch");
-    // target/test-classes/plugins/dark-launch -> the repository root
-    Path root = tested.getParent().getParent().getParent().getParent().getParent();
-    Path documented = root.resolve("docs/examples/dark-launch");
-    assertThat(files(documented)).isEqualTo(files(tested));
-  }
-
-  private static Map<String, String> files(Path folder) throws Exception {
-    Map<String, String> files = new TreeMap<>();
-    try (Stream<Path> s = Files.walk(folder)) {
-      for (Path p : s.filter(Files::isRegularFile).toList()) {
-        files.put(folder.relativize(p).toString().replace('\\', '/'), Files.readString(p));
-      }
-    }
-    return files;
   }
 }

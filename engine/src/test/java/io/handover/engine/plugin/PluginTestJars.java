@@ -40,23 +40,29 @@ public final class PluginTestJars {
 
   private PluginTestJars() {}
 
-  /** The dark-launch example, from the test resources {@code plugins/dark-launch/}. */
+  /** The dark-launch example, built from the documented source in {@code docs/examples/dark-launch/}. */
   public static Path darkLaunch(Path jar) {
     return fromResources("dark-launch", jar);
   }
 
-  /** The test resources folder {@code plugins/<name>/} on the class path. */
+  /** The example plugin folder {@code docs/examples/<name>/} of this repository. */
   public static Path resourceFolder(String name) {
     try {
-      URI uri = requireResource("/plugins/" + name).toURI();
-      return Path.of(uri);
+      Path dir = Path.of(PluginTestJars.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      for (; dir != null; dir = dir.getParent()) {
+        Path candidate = dir.resolve("docs/examples").resolve(name);
+        if (Files.isDirectory(candidate)) {
+          return candidate;
+        }
+      }
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
+    throw new IllegalStateException("no docs/examples/" + name + " above the test classes");
   }
 
   /**
-   * Compiles the {@code .java} files under the test resources {@code plugins/<name>/} and writes them,
+   * Compiles the {@code .java} files under {@code docs/examples/<name>/} and writes them,
    * with every other file there (the services file), to {@code jar}.
    */
   public static Path fromResources(String name, Path jar) {
@@ -272,13 +278,6 @@ public final class PluginTestJars {
     }
   }
 
-  private static java.net.URL requireResource(String path) {
-    java.net.URL url = PluginTestJars.class.getResource(path);
-    if (url == null) {
-      throw new IllegalStateException("no test resource " + path);
-    }
-    return url;
-  }
 
   /** A source file held in memory. */
   private static final class Source extends SimpleJavaFileObject {
