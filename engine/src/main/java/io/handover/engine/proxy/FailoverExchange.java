@@ -76,9 +76,14 @@ final class FailoverExchange implements BackendCall.Listener {
     }
     call = new BackendCall(exchange, backend, body, settings.trustForwardedHeaders(), this);
     BackendCall current = call;
-    firstByteTimer = exchange.getIoThread().executeAfter(
-        () -> current.abort("no answer from " + backend.address() + " within " + settings.firstByteTimeoutMillis() + " ms"),
-        settings.firstByteTimeoutMillis(), TimeUnit.MILLISECONDS);
+    firstByteTimer = exchange.getIoThread().executeAfter(() -> {
+      firstByteTimer = null;
+      // giving up only helps when another server could answer; the last one is waited for
+      // (up to the request time limit)
+      if (route.hasAlternative()) {
+        current.abort("no answer from " + backend.address() + " within " + settings.firstByteTimeoutMillis() + " ms");
+      }
+    }, settings.firstByteTimeoutMillis(), TimeUnit.MILLISECONDS);
     call.start();
   }
 
