@@ -123,6 +123,11 @@ public final class Handover implements AutoCloseable {
     return plugins;
   }
 
+  /** How many routing decisions strategies failed to make (and the engine made instead). */
+  public long strategyFailures() {
+    return proxyHandler.strategyFailures();
+  }
+
   @Override
   public void close() {
     adminServer.stop();
