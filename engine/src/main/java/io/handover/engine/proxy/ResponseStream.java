@@ -30,6 +30,7 @@ final class ResponseStream {
         to.putAll(values.getHeaderName(), values);
       }
     }
+    HopByHopHeaders.strip(to);
     ChannelListener<StreamSinkChannel> finish = channel -> {
       try {
         channel.shutdownWrites();

@@ -75,12 +75,14 @@ public final class UpgradeProxyHandler implements HttpHandler {
       target = newest;
     }
     List<SetCookie> cookies = decision.cookies();
-    exchange.addResponseCommitListener(ex -> {
-      HopByHopHeaders.strip(ex.getResponseHeaders());
-      for (SetCookie cookie : cookies) {
-        ex.getResponseHeaders().add(Headers.SET_COOKIE, cookie.headerValue());
-      }
-    });
+    if (!cookies.isEmpty()) {
+      // added at commit, so that the backend's own Set-Cookie headers are kept too
+      exchange.addResponseCommitListener(ex -> {
+        for (SetCookie cookie : cookies) {
+          ex.getResponseHeaders().add(Headers.SET_COOKIE, cookie.headerValue());
+        }
+      });
+    }
     HopByHopHeaders.strip(exchange.getRequestHeaders());
     Mirror mirror = decision.mirror();
     if (mirror != null && mirrors(exchange, snapshot, target, mirror)) {
@@ -94,6 +96,7 @@ public final class UpgradeProxyHandler implements HttpHandler {
       return;
     }
     // a large or chunked body is streamed: Undertow's proxy retries it only while nothing was sent
+    exchange.addResponseCommitListener(ex -> HopByHopHeaders.strip(ex.getResponseHeaders()));
     exchange.putAttachment(Route.KEY, route);
     proxy.handleRequest(exchange);
   }
