@@ -26,12 +26,14 @@ import java.util.List;
  * handover cluster add --file cluster.json
  * handover cluster get ID
  * handover cluster delete ID
+ * handover cluster rollback ID | activate ID
+ * handover cluster status
  * </pre>
  */
-@Parameters(commandDescription = "Manage the versions of a running proxy: list, get ID, add, delete ID")
+@Parameters(commandDescription = "Manage the versions of a running proxy: list, get ID, add, delete ID, rollback ID, activate ID, status")
 final class ClusterCommand {
 
-  @Parameter(description = "list | get ID | add | delete ID")
+  @Parameter(description = "list | get ID | add | delete ID | rollback ID | activate ID | status")
   List<String> words = new ArrayList<>();
 
   @Parameter(names = "--admin", description = "Admin API base URL")
@@ -57,7 +59,7 @@ final class ClusterCommand {
 
   int execute(PrintStream out, PrintStream err) {
     if (words.isEmpty()) {
-      throw new HandoverCli.UsageException("cluster needs one of: list, get ID, add, delete ID");
+      throw new HandoverCli.UsageException("cluster needs one of: list, get ID, add, delete ID, rollback ID, activate ID, status");
     }
     String verb = words.get(0);
     HttpRequest.Builder request = switch (verb) {
@@ -65,7 +67,10 @@ final class ClusterCommand {
       case "get" -> HttpRequest.newBuilder(uri("/" + id(verb))).GET();
       case "delete" -> HttpRequest.newBuilder(uri("/" + id(verb))).DELETE();
       case "add" -> HttpRequest.newBuilder(uri("")).PUT(HttpRequest.BodyPublishers.ofByteArray(addBody()));
-      default -> throw new HandoverCli.UsageException("unknown cluster action '" + verb + "'; use list, get, add or delete");
+      case "rollback", "activate" -> HttpRequest.newBuilder(uri("/" + id(verb) + "/" + verb)).POST(HttpRequest.BodyPublishers.noBody());
+      case "status" -> HttpRequest.newBuilder(base("/status")).GET();
+      default -> throw new HandoverCli.UsageException(
+          "unknown cluster action '" + verb + "'; use list, get, add, delete, rollback, activate or status");
     };
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
@@ -99,8 +104,12 @@ final class ClusterCommand {
   }
 
   private URI uri(String suffix) {
+    return base("/configuration/cluster" + suffix);
+  }
+
+  private URI base(String path) {
     try {
-      return URI.create(admin.replaceAll("/+$", "") + "/configuration/cluster" + suffix);
+      return URI.create(admin.replaceAll("/+$", "") + path);
     } catch (IllegalArgumentException e) {
       throw new HandoverCli.UsageException("--admin is not a URL: " + admin);
     }
