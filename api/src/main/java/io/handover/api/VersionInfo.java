@@ -11,8 +11,10 @@ import static java.util.Objects.requireNonNull;
  * @param version the version label, naturally ordered
  * @param mode the name of the strategy that moves traffic to this version, e.g. {@code "INSTANT"}
  * @param state whether the version takes traffic
- * @param addedAtMillis when the version was added, epoch milliseconds; the same on every instance
- *     that shares the version, so time-based ramps agree across instances
+ * @param addedAtMillis when the version was added or last promoted to a new upgrade transition,
+ *     epoch milliseconds: the start of its current transition, which time-based ramps count from.
+ *     The same on every instance that shares the version, so time-based ramps agree across
+ *     instances
  */
 public record VersionInfo(String id, VersionNumber version, String mode, VersionState state, long addedAtMillis) {
 

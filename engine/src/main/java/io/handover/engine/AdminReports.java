@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.handover.engine.admin.ClusterJson;
+import io.handover.engine.admin.RolloutReport;
 import io.handover.engine.admin.StatusReport;
 import io.handover.engine.plugin.PluginRegistry;
 import io.handover.api.ResponseSummary;
@@ -47,11 +48,14 @@ final class AdminReports implements StatusReport {
       node.put("version", v.info().version().label());
       node.put("mode", v.info().mode());
       node.put("state", v.info().state().name());
+      node.put("stateReason", v.config().rollout().reason());
       node.put("addedAtMillis", v.info().addedAtMillis());
-      ArrayNode servers = node.putArray("servers");
-      v.config().servers().forEach(s -> servers.add(s.authority()));
+      node.set("servers", RolloutReport.servers(v.pool()));
       node.set("strategy", ClusterJson.MAPPER.valueToTree(v.strategy().status()));
       node.set("mirror", mirror(v.mirrorStats()));
+      node.set("recent", RolloutReport.recent(v));
+      node.set("promotion", RolloutReport.promotion(v.config()));
+      node.set("history", RolloutReport.history(v.history()));
     }
     return root;
   }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.handover.engine.admin.AdminHandler;
 import io.handover.engine.config.FileClusterStore;
 import io.handover.engine.config.HandoverConfig;
+import io.handover.engine.health.ActiveHealthChecker;
 import io.handover.engine.plugin.HmacCookieSigner;
 import io.handover.engine.plugin.PluginLoader;
 import io.handover.engine.plugin.PluginRegistry;
@@ -12,6 +13,7 @@ import io.handover.engine.proxy.UpgradeProxyHandler;
 import io.handover.engine.registry.ClusterConfig;
 import io.handover.engine.registry.ClusterStore;
 import io.handover.engine.registry.VersionRegistry;
+import io.handover.engine.rollout.RolloutGuard;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import java.io.IOException;
@@ -22,8 +24,9 @@ import org.slf4j.LoggerFactory;
 import org.xnio.Options;
 
 /**
- * A running proxy: the proxy listener, the admin listener and the version registry between them.
- * Start with {@link #start}, stop with {@link #close}.
+ * A running proxy: the proxy listener, the admin listener and the version registry between them,
+ * with the rollout guard and the active health checker watching the versions. Start with
+ * {@link #start}, stop with {@link #close}.
  */
 public final class Handover implements AutoCloseable {
 
@@ -35,10 +38,14 @@ public final class Handover implements AutoCloseable {
   private final UpgradeProxyHandler proxyHandler;
   private final Undertow proxyServer;
   private final Undertow adminServer;
+  private final RolloutGuard guard;
+  private final ActiveHealthChecker healthChecker;
 
   private Handover(VersionRegistry registry, PluginRegistry plugins, UpgradeProxyHandler proxyHandler,
-      Undertow proxyServer, Undertow adminServer) {
+      Undertow proxyServer, Undertow adminServer, RolloutGuard guard, ActiveHealthChecker healthChecker) {
     this.registry = registry;
+    this.guard = guard;
+    this.healthChecker = healthChecker;
     this.proxyHandler = proxyHandler;
     this.plugins = plugins;
     this.proxyServer = proxyServer;
@@ -99,7 +106,8 @@ public final class Handover implements AutoCloseable {
       registry.close();
       throw e;
     }
-    Handover handover = new Handover(registry, plugins, proxyHandler, proxyServer, adminServer);
+    Handover handover = new Handover(registry, plugins, proxyHandler, proxyServer, adminServer,
+        RolloutGuard.start(registry), ActiveHealthChecker.start(registry));
     log.info("proxy listening on {}, admin API on {}, {} versions, modes: {}",
         handover.proxyAddress(), handover.adminAddress(), registry.list().size(), String.join(", ", plugins.strategyNames()));
     return handover;
@@ -130,6 +138,8 @@ public final class Handover implements AutoCloseable {
 
   @Override
   public void close() {
+    guard.close();
+    healthChecker.close();
     adminServer.stop();
     proxyServer.stop();
     proxyHandler.close();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.handover.api.InvalidSettingException;
 import io.handover.engine.registry.ClusterConfig;
+import io.handover.engine.registry.StateChange;
 import io.handover.engine.registry.VersionRegistry;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin REST API, compatible with the original one: {@code PUT /configuration/cluster},
  * {@code GET /configuration/cluster[/{id}]}, {@code DELETE /configuration/cluster/{id}}, plus
- * {@code GET /configuration/strategies}. Runs on worker threads: bodies are read with blocking IO
+ * {@code POST /configuration/cluster/{id}/activate} and {@code .../rollback},
+ * {@code GET /configuration/strategies} and {@code GET /status}. Runs on worker threads: bodies are read with blocking IO
  * and changes are saved to disk before they are acknowledged.
  */
 public final class AdminHandler implements HttpHandler {
@@ -82,6 +84,17 @@ public final class AdminHandler implements HttpHandler {
       } else {
         notAllowed(exchange, "GET, PUT");
       }
+    } else if (path.startsWith(CLUSTERS + "/") && path.indexOf('/', CLUSTERS.length() + 1) > 0) {
+      String rest = path.substring(CLUSTERS.length() + 1);
+      String id = rest.substring(0, rest.indexOf('/'));
+      String action = rest.substring(rest.indexOf('/') + 1);
+      if (!action.equals("activate") && !action.equals("rollback")) {
+        sendError(exchange, StatusCodes.NOT_FOUND, "", "no such resource: " + path);
+      } else if (method.equals(Methods.POST)) {
+        changeState(exchange, id, action);
+      } else {
+        notAllowed(exchange, "POST");
+      }
     } else if (path.startsWith(CLUSTERS + "/")) {
       String id = path.substring(CLUSTERS.length() + 1);
       if (method.equals(Methods.GET)) {
@@ -106,9 +119,8 @@ public final class AdminHandler implements HttpHandler {
     try {
       registry.put(parsed);
     } catch (InvalidSettingException e) {
-      String field = "cluster.upgradeTransition." + e.field();
-      throw new BadRequestException(field, e.getMessage().startsWith(e.field())
-          ? "cluster.upgradeTransition." + e.getMessage() : field + ": " + e.getMessage());
+      // the registry names the field within the cluster, e.g. promote[0].to.sessionTimeout
+      throw new BadRequestException("cluster." + e.field(), "cluster." + e.getMessage());
     }
     exchange.setStatusCode(StatusCodes.ACCEPTED);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
@@ -137,6 +149,19 @@ public final class AdminHandler implements HttpHandler {
     }
     exchange.setStatusCode(StatusCodes.ACCEPTED);
     exchange.endExchange();
+  }
+
+  private void changeState(HttpServerExchange exchange, String id, String action) {
+    StateChange change = action.equals("activate") ? registry.activate(id) : registry.rollBack(id, "by operator");
+    switch (change) {
+      case UNKNOWN -> sendError(exchange, StatusCodes.NOT_FOUND, "id", "no cluster with id " + id);
+      case UNCHANGED -> sendError(exchange, StatusCodes.CONFLICT, "",
+          "cluster " + id + " is already " + (action.equals("activate") ? "active" : "rolled back"));
+      case CHANGED -> {
+        exchange.setStatusCode(StatusCodes.ACCEPTED);
+        exchange.endExchange();
+      }
+    }
   }
 
   private byte[] readBody(HttpServerExchange exchange) throws IOException {

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.handover.api.Settings;
 import io.handover.api.VersionNumber;
 import io.handover.engine.registry.ClusterConfig;
+import io.handover.engine.registry.RolloutState;
+import io.handover.engine.registry.VersionPolicies;
 import io.handover.engine.registry.ServerAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +24,8 @@ import java.util.regex.Pattern;
 /**
  * The cluster JSON of the admin API and the config file, in the original REST API's format:
  * {@code {"cluster":{"servers":[{"hostname":"127.0.0.1","port":1036}],"version":"1.1",
- * "upgradeTransition":{"mode":"SESSION","sessionTimeout":60},"uuid":"..."}}}.
+ * "upgradeTransition":{"mode":"SESSION","sessionTimeout":60},"uuid":"..."}}}, plus the optional
+ * policies and rollout state of {@link PolicyJson}.
  */
 public final class ClusterJson {
 
@@ -73,7 +76,9 @@ public final class ClusterJson {
     String id = id(cluster.get("uuid"), field + ".uuid");
     long addedAt = cluster.hasNonNull("addedAtMillis") && cluster.get("addedAtMillis").canConvertToLong()
         ? cluster.get("addedAtMillis").asLong() : nowMillis;
-    return new ClusterConfig(id, version, servers, transition, addedAt);
+    VersionPolicies policies = PolicyJson.parse(cluster, field);
+    RolloutState rollout = PolicyJson.parseState(cluster, field, policies.promote().size());
+    return new ClusterConfig(id, version, servers, transition, addedAt, policies, rollout);
   }
 
   private static List<ServerAddress> servers(JsonNode node, String field) {
@@ -142,7 +147,7 @@ public final class ClusterJson {
     return VersionNumber.parse(label);
   }
 
-  private static Settings transition(JsonNode node, String field) {
+  static Settings transition(JsonNode node, String field) {
     Map<String, Object> values = new LinkedHashMap<>();
     if (node == null || node.isNull()) {
       values.put("mode", "INSTANT");
@@ -185,8 +190,10 @@ public final class ClusterJson {
       servers.addObject().put("hostname", s.host()).put("port", s.port());
     }
     cluster.set("upgradeTransition", MAPPER.valueToTree(c.transition().asMap()));
+    PolicyJson.format(c.policies(), cluster);
     cluster.put("uuid", c.id());
     cluster.put("version", c.version().label());
+    PolicyJson.formatState(c.rollout(), cluster);
     ObjectNode wrapper = MAPPER.createObjectNode();
     wrapper.set("cluster", cluster);
     return wrapper;

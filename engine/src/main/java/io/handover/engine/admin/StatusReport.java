@@ -8,6 +8,6 @@ public interface StatusReport {
   /** The loaded strategies and comparators, with where each came from. */
   JsonNode plugins();
 
-  /** Per version: state, strategy status, servers. */
+  /** Per version: state and why, servers and their health, strategy status, mirroring, recent outcomes, promotion and history. */
   JsonNode status();
 }

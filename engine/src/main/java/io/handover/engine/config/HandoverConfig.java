@@ -74,6 +74,10 @@ public record HandoverConfig(
     return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
   }
 
+  public HandoverConfig withPool(PoolSettings pool) {
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+  }
+
   public HandoverConfig withAdminSettings(AdminSettings adminSettings) {
     return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
   }

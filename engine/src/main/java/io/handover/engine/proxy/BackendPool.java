@@ -115,11 +115,8 @@ public final class BackendPool implements AutoCloseable {
       return activelyHealthy;
     }
 
-    /** Set by the active health checker. */
+    /** Set by the active health checker, which logs why. */
     public void activelyHealthy(boolean healthy) {
-      if (healthy != activelyHealthy) {
-        log.warn("server {} {} its health check", address, healthy ? "passes" : "fails");
-      }
       activelyHealthy = healthy;
     }
 

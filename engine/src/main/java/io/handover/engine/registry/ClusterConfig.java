@@ -7,25 +7,48 @@ import io.handover.api.VersionNumber;
 import java.util.List;
 
 /**
- * One version of the service as the operator configured it: what the admin API accepts and returns.
+ * One version of the service as the operator configured it, and where its rollout stands: what the
+ * admin API accepts and returns, and what the state file keeps.
  *
  * @param id the cluster's UUID
  * @param version its version
  * @param servers its backend servers, at least one
  * @param transition its {@code upgradeTransition}, {@code mode} included and upper-cased
- * @param addedAtMillis when it was first added, epoch milliseconds
+ * @param addedAtMillis when it was added or last promoted, epoch milliseconds; the current stage's
+ *     start, which timed ramps count from
+ * @param policies its health check, rollback and promotion policies
+ * @param rollout its state and promotion stage
  */
-public record ClusterConfig(String id, VersionNumber version, List<ServerAddress> servers, Settings transition, long addedAtMillis) {
+public record ClusterConfig(String id, VersionNumber version, List<ServerAddress> servers, Settings transition, long addedAtMillis,
+    VersionPolicies policies, RolloutState rollout) {
 
   public ClusterConfig {
     requireNonNull(id, "id is null");
     requireNonNull(version, "version is null");
     servers = List.copyOf(servers);
     requireNonNull(transition, "transition is null");
+    requireNonNull(policies, "policies is null");
+    requireNonNull(rollout, "rollout is null");
+  }
+
+  /** A plain version: no policies, active, at its first stage. */
+  public ClusterConfig(String id, VersionNumber version, List<ServerAddress> servers, Settings transition, long addedAtMillis) {
+    this(id, version, servers, transition, addedAtMillis, VersionPolicies.NONE, RolloutState.INITIAL);
   }
 
   /** The strategy mode, e.g. {@code INSTANT}. */
   public String mode() {
     return transition.string("mode").orElse("INSTANT");
+  }
+
+  public ClusterConfig withRollout(RolloutState rollout) {
+    return new ClusterConfig(id, version, servers, transition, addedAtMillis, policies, rollout);
+  }
+
+  /** This version moved on to {@code stage}'s transition at {@code atMillis}. */
+  ClusterConfig promoted(int stage, long atMillis) {
+    PromotionStage next = policies.promote().get(stage);
+    return new ClusterConfig(id, version, servers, next.to(), atMillis, policies,
+        new RolloutState(rollout.state(), rollout.reason(), stage + 1));
   }
 }

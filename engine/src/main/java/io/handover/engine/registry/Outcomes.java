@@ -22,6 +22,8 @@ public final class Outcomes {
   private final AtomicLongArray requests = new AtomicLongArray(SLOTS);
   private final AtomicLongArray failures = new AtomicLongArray(SLOTS);
   private final AtomicLongArray mismatches = new AtomicLongArray(SLOTS);
+  /** Seconds before this one no longer count; see {@link #restart}. */
+  private volatile long countFromSecond;
 
   public void success() {
     add(false, false);
@@ -55,13 +57,23 @@ public final class Outcomes {
     }
   }
 
+  /**
+   * Forgets what happened so far: windows count from the next whole second on. Called when an
+   * operator re-activates a version, so that the failures that rolled it back do not roll it back
+   * again.
+   */
+  public void restart() {
+    countFromSecond = System.currentTimeMillis() / 1000 + 1;
+  }
+
   /** The counts over the last {@code seconds} seconds (1 to 3600), the current one included. */
   public Window window(int seconds) {
     long now = System.currentTimeMillis() / 1000;
+    long from = countFromSecond;
     long r = 0;
     long f = 0;
     long m = 0;
-    for (int i = 0; i < Math.min(Math.max(seconds, 1), SLOTS); i++) {
+    for (int i = 0; i < Math.min(Math.max(seconds, 1), SLOTS) && now - i >= from; i++) {
       long s = now - i;
       int slot = (int) (s % SLOTS);
       if (second.get(slot) == s) {

@@ -1,5 +1,7 @@
 package io.handover.engine.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.handover.engine.Handover;
 import io.handover.engine.config.HandoverConfig;
 import java.io.IOException;
@@ -64,17 +66,37 @@ public final class ProxyFixture implements AutoCloseable {
 
   /** Adds a version served by the given backends and returns its id; fails unless 202. */
   public String addVersion(String version, String transition, TestBackend... backends) throws IOException, InterruptedException {
+    return addVersion(version, transition, null, backends);
+  }
+
+  /**
+   * Adds a version with more cluster fields (e.g. {@code "rollback":{...}}, without braces) and
+   * returns its id; fails unless 202.
+   */
+  public String addVersion(String version, String transition, String fields, TestBackend... backends)
+      throws IOException, InterruptedException {
     StringBuilder servers = new StringBuilder();
     for (TestBackend b : backends) {
       servers.append(servers.length() == 0 ? "" : ",").append(b.serverJson());
     }
     String json = "{\"cluster\":{\"servers\":[" + servers + "],\"version\":\"" + version + "\""
-        + (transition == null ? "" : ",\"upgradeTransition\":" + transition) + "}}";
+        + (transition == null ? "" : ",\"upgradeTransition\":" + transition)
+        + (fields == null ? "" : "," + fields) + "}}";
     HttpResponse<String> r = putCluster(json);
     if (r.statusCode() != 202) {
       throw new AssertionError("PUT failed: " + r.statusCode() + " " + r.body());
     }
     return r.body();
+  }
+
+  /** The {@code GET /status} entry of the version with this id. */
+  public JsonNode status(String id) throws IOException, InterruptedException {
+    for (JsonNode v : new ObjectMapper().readTree(admin("GET", "/status").body()).get("versions")) {
+      if (v.get("uuid").asText().equals(id)) {
+        return v;
+      }
+    }
+    throw new AssertionError("no status for " + id);
   }
 
   public HttpResponse<String> admin(String method, String path) throws IOException, InterruptedException {

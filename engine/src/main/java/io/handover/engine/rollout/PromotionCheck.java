@@ -1,0 +1,60 @@
+package io.handover.engine.rollout;
+
+import io.handover.engine.registry.LiveVersion;
+import io.handover.engine.registry.Outcomes;
+import io.handover.engine.registry.PromotionStage;
+import io.handover.engine.registry.RollbackPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Judges a promotion stage's conditions against what a version has done. Stateless; any thread. */
+final class PromotionCheck {
+
+  private PromotionCheck() {}
+
+  /**
+   * Why {@code version} may move on to the stage with these conditions, with the numbers that
+   * decided it; null when a condition does not hold yet.
+   */
+  static String passed(PromotionStage.Condition when, LiveVersion version, long nowMillis) {
+    List<String> met = new ArrayList<>();
+    if (when.consecutiveMatches() != null) {
+      long matches = version.mirrorStats().consecutiveMatches();
+      if (matches < when.consecutiveMatches()) {
+        return null;
+      }
+      met.add(matches + " consecutive matches (at least " + when.consecutiveMatches() + ")");
+    }
+    if (when.rampComplete() != null) {
+      if (!(version.strategy().status().get("share") instanceof Number share) || share.doubleValue() < 100) {
+        return null;
+      }
+      met.add("ramp complete (share 100)");
+    }
+    if (when.afterSeconds() != null) {
+      long seconds = (nowMillis - version.info().addedAtMillis()) / 1000;
+      if (seconds < when.afterSeconds()) {
+        return null;
+      }
+      met.add(seconds + " s into the stage (at least " + when.afterSeconds() + ")");
+    }
+    if (when.minRequests() != null) {
+      RollbackPolicy policy = version.config().policies().rollbackInForce();
+      Outcomes.Window window = version.outcomes().window(policy.windowSeconds());
+      if (window.requests() < when.minRequests()) {
+        return null;
+      }
+      String requests = window.requests() + " requests over " + policy.windowSeconds() + " s (at least " + when.minRequests() + ")";
+      if (when.maxFailureRate() != null) {
+        double rate = policy.failureRate(window);
+        if (rate > when.maxFailureRate()) {
+          return null;
+        }
+        requests += " with failure rate " + String.format(Locale.ROOT, "%.2f", rate) + " (at most " + RolloutGuard.plain(when.maxFailureRate()) + ")";
+      }
+      met.add(requests);
+    }
+    return String.join(", ", met);
+  }
+}

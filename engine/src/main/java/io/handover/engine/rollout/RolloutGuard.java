@@ -1,0 +1,125 @@
+package io.handover.engine.rollout;
+
+import static java.util.Objects.requireNonNull;
+
+import io.handover.engine.registry.LiveVersion;
+import io.handover.engine.registry.Outcomes;
+import io.handover.engine.registry.PromotionStage;
+import io.handover.engine.registry.RollbackPolicy;
+import io.handover.engine.registry.Snapshot;
+import io.handover.engine.registry.VersionRegistry;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the rollout of the newest active version that has an older active version behind it:
+ * rolls it back when its failure rate passes its rollback policy, and otherwise promotes it to its
+ * next stage when that stage's conditions hold.
+ *
+ * <p>Runs on one daemon thread of its own every 250 ms. It only reads the counters the request
+ * path keeps and never blocks it; a change it makes is saved by the registry on this thread.
+ * Failures are logged and the next round runs as usual.
+ */
+public final class RolloutGuard implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RolloutGuard.class);
+  static final long PERIOD_MILLIS = 250;
+  private static final long ERROR_LOG_INTERVAL_MILLIS = 10_000;
+
+  private final VersionRegistry registry;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "handover-rollout-guard");
+    t.setDaemon(true);
+    return t;
+  });
+  private long lastErrorLog;
+
+  private RolloutGuard(VersionRegistry registry) {
+    this.registry = requireNonNull(registry, "registry is null");
+  }
+
+  /** Starts watching. */
+  public static RolloutGuard start(VersionRegistry registry) {
+    RolloutGuard guard = new RolloutGuard(registry);
+    guard.timer.scheduleWithFixedDelay(guard::round, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    return guard;
+  }
+
+  private void round() {
+    try {
+      check();
+    } catch (RuntimeException e) {
+      long now = System.currentTimeMillis();
+      if (now - lastErrorLog >= ERROR_LOG_INTERVAL_MILLIS) {
+        lastErrorLog = now;
+        log.warn("the rollout check failed; trying again every {} ms", PERIOD_MILLIS, e);
+      }
+    }
+  }
+
+  /** One round: a rollback, else a promotion, of the version under rollout. */
+  void check() {
+    Snapshot snapshot = registry.snapshot();
+    LiveVersion newest = snapshot.newestActive();
+    if (newest == null || snapshot.activeOlderThan(newest) == null) {
+      return;
+    }
+    String failing = rollbackReason(newest);
+    if (failing != null) {
+      registry.rollBackAutomatically(newest, failing);
+      return;
+    }
+    List<PromotionStage> stages = newest.config().policies().promote();
+    int stage = newest.config().rollout().promotionStage();
+    if (stage < stages.size()) {
+      String passed = PromotionCheck.passed(stages.get(stage).when(), newest, System.currentTimeMillis());
+      if (passed != null) {
+        registry.promoteAutomatically(newest, stage, passed);
+      }
+    }
+  }
+
+  /**
+   * Why the version should be rolled back, e.g. {@code failure rate 0.92 (46 of 50 requests) over
+   * 30 s passed 0.5}; null when it should not.
+   */
+  static String rollbackReason(LiveVersion version) {
+    RollbackPolicy policy = version.config().policies().rollbackInForce();
+    if (!policy.enabled()) {
+      return null;
+    }
+    Outcomes.Window window = version.outcomes().window(policy.windowSeconds());
+    if (window.requests() < policy.minRequests()) {
+      return null;
+    }
+    double rate = policy.failureRate(window);
+    if (rate <= policy.maxFailureRate()) {
+      return null;
+    }
+    return String.format(Locale.ROOT, "failure rate %.2f (%d of %d requests%s) over %d s passed %s", rate, policy.failed(window),
+        window.requests(), policy.countMismatches() && window.mismatches() > 0 ? ", " + window.mismatches() + " of them mismatches" : "",
+        policy.windowSeconds(), plain(policy.maxFailureRate()));
+  }
+
+  /** A rate as written in the config, e.g. {@code 0.5}. */
+  static String plain(double d) {
+    return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+  }
+
+  /** Stops watching; waits up to a second for a round under way (and its save) to finish. */
+  @Override
+  public void close() {
+    timer.shutdown();
+    try {
+      timer.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
