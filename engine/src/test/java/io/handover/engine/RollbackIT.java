@@ -73,6 +73,27 @@ class RollbackIT {
   }
 
   @Test
+  void withDefaultEjectionAFailingVersionIsStillRolledBackAndClientsSeeFewErrors() throws Exception {
+    try (ProxyFixture ejecting = new ProxyFixture(HandoverConfig.ephemeral())) {
+      ejecting.addVersion("1.0", null, v1);
+      String id2 = ejecting.addVersion("2.0", null, POLICY, v2);
+      int serverErrors = 0;
+      for (int sent = 0; sent < 200 && ejecting.handover().registry().snapshot().get(id2).info().state() == VersionState.ACTIVE; sent++) {
+        HttpResponse<String> r = ejecting.get("/");
+        if (r.statusCode() == 500) {
+          serverErrors++;
+        } else {
+          assertThat(r.body()).startsWith("1.0 v1");
+        }
+        Thread.sleep(5);
+      }
+      assertThat(ejecting.handover().registry().snapshot().get(id2).info().state()).isEqualTo(VersionState.ROLLED_BACK);
+      // ejection after three failures in a row kept the rest of the broken answers from clients
+      assertThat(serverErrors).isLessThanOrEqualTo(3);
+    }
+  }
+
+  @Test
   void aFailingVersionIsRolledBackAndGetsNoMoreTraffic() throws Exception {
     String id2 = proxy.addVersion("2.0", null, POLICY, v2);
 

@@ -30,6 +30,11 @@ final class Route {
   BackendPool.Backend nextBackend() {
     BackendPool.Backend b;
     while ((b = version.pool().choose(attempts)) == null) {
+      if (failovers == 0 && attempts.size() == 0) {
+        // the chosen version had no server to offer at all (all ejected or failing health
+        // checks): that counts against it, or an ejected version would never be rolled back
+        version.outcomes().failure();
+      }
       if (!failover()) {
         return null;
       }
