@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -82,15 +83,20 @@ public final class LoadReport {
       double error = metric.get("scoreError").asDouble();
       rows.add(new Row(params, metric.get("score").asDouble(), Double.isNaN(error) ? 0 : error, latest.get(key(benchmark, params))));
     }
-    rows.sort((a, b) -> {
-      int c = a.shape().compareTo(b.shape());
-      if (c != 0) {
-        return c;
-      }
-      c = a.param("target").compareTo(b.param("target"));
-      return c != 0 ? c : order(a.param("mode")) - order(b.param("mode"));
-    });
+    rows.sort(Comparator.comparing((Row r) -> r.param("body").equals("small") ? 0 : 1)
+        .thenComparingLong(r -> number(r.param("connections")))
+        .thenComparing(Row::shape)
+        .thenComparing(r -> r.param("target"))
+        .thenComparingInt(r -> order(r.param("mode"))));
     return rows;
+  }
+
+  private static long number(String s) {
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   private static int order(String mode) {
