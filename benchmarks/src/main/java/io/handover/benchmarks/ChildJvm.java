@@ -143,6 +143,16 @@ final class ChildJvm implements AutoCloseable {
     }
   }
 
+  /** Kills the process at once (SIGKILL), as a crash would, and waits for it to be gone. */
+  void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Stops the process: SIGTERM, then after 5 s SIGKILL. */
   @Override
   public void close() {

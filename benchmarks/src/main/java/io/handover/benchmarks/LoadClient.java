@@ -61,10 +61,13 @@ final class LoadClient implements AutoCloseable {
    * @param requestsPerSecond the total rate to pace to, or 0 for as fast as responses come back
    * @param maxRequests how many requests to send in all, or 0 for no limit
    * @param timeoutMillis how long a request may take before it counts as an error
+   * @param listener told of every response and failure, or null
+   * @param trackedHeader the header whose value the listener gets (lower case), or null
    */
   record Options(
       InetSocketAddress address, String path, int connections, int threads, long expectedBodyBytes,
-      boolean echoCookies, double requestsPerSecond, long maxRequests, long timeoutMillis) {
+      boolean echoCookies, double requestsPerSecond, long maxRequests, long timeoutMillis,
+      Listener listener, String trackedHeader) {
 
     Options {
       requireNonNull(address, "address is null");
@@ -76,20 +79,41 @@ final class LoadClient implements AutoCloseable {
 
     /** As many requests as the server answers, over {@code connections} connections. */
     static Options closedLoop(InetSocketAddress address, String path, int connections, int threads, long expectedBodyBytes) {
-      return new Options(address, path, connections, Math.min(threads, connections), expectedBodyBytes, true, 0, 0, 10_000);
+      return new Options(address, path, connections, Math.min(threads, connections), expectedBodyBytes, true, 0, 0, 10_000, null, null);
     }
 
     Options withRate(double requestsPerSecond) {
-      return new Options(address, path, connections, threads, expectedBodyBytes, echoCookies, requestsPerSecond, maxRequests, timeoutMillis);
+      return new Options(address, path, connections, threads, expectedBodyBytes, echoCookies, requestsPerSecond, maxRequests, timeoutMillis, listener, trackedHeader);
     }
 
     Options withMaxRequests(long maxRequests) {
-      return new Options(address, path, connections, threads, expectedBodyBytes, echoCookies, requestsPerSecond, maxRequests, timeoutMillis);
+      return new Options(address, path, connections, threads, expectedBodyBytes, echoCookies, requestsPerSecond, maxRequests, timeoutMillis, listener, trackedHeader);
+    }
+
+    /** Tells {@code listener} of every response, with the value of {@code header}, and of every failure. */
+    Options withListener(Listener listener, String header) {
+      return new Options(address, path, connections, threads, expectedBodyBytes, echoCookies, requestsPerSecond, maxRequests, timeoutMillis,
+          listener, header == null ? null : header.toLowerCase(java.util.Locale.ROOT));
     }
 
     Options withEchoCookies(boolean echoCookies) {
-      return new Options(address, path, connections, threads, expectedBodyBytes, echoCookies, requestsPerSecond, maxRequests, timeoutMillis);
+      return new Options(address, path, connections, threads, expectedBodyBytes, echoCookies, requestsPerSecond, maxRequests, timeoutMillis, listener, trackedHeader);
     }
+  }
+
+  /** Hears of every response and failure, on the client's selector threads: keep it quick. */
+  interface Listener {
+    /**
+     * A whole response arrived.
+     *
+     * @param nanoTime when ({@link System#nanoTime()})
+     * @param ok whether it was 2xx with the expected body size
+     * @param trackedValue the tracked header's value, or null
+     */
+    void response(long nanoTime, boolean ok, String trackedValue);
+
+    /** A request failed without a whole response, or a connection could not be opened. */
+    void failure(long nanoTime, ErrorKind kind);
   }
 
   /**
@@ -171,7 +195,7 @@ final class LoadClient implements AutoCloseable {
   }
 
   /** Opens the connections and starts sending. */
-  LoadClient start() throws IOException {
+  LoadClient start() {
     running = true;
     for (Worker w : workers) {
       w.thread.start();
@@ -306,9 +330,9 @@ final class LoadClient implements AutoCloseable {
     long due;
     Map<String, String> cookies;
 
-    Conn(int id, boolean echoCookies) {
+    Conn(int id, boolean echoCookies, String trackedHeader) {
       this.id = id;
-      this.parser = new ResponseParser(echoCookies);
+      this.parser = new ResponseParser(echoCookies, trackedHeader);
     }
   }
 
@@ -335,7 +359,7 @@ final class LoadClient implements AutoCloseable {
         throw new IllegalStateException("cannot open a selector", e);
       }
       for (int i = 0; i < count; i++) {
-        Conn c = new Conn(index * 100_000 + i, options.echoCookies());
+        Conn c = new Conn(index * 100_000 + i, options.echoCookies(), options.trackedHeader());
         c.request = requestBytes(Map.of());
         conns.add(c);
       }
@@ -539,10 +563,16 @@ final class LoadClient implements AutoCloseable {
       histogram.record(latency);
       bodyBytes.addAndGet(p.bodyBytes());
       int status = p.status();
+      boolean ok = false;
       if (status < 200 || status > 299) {
         error(c, ErrorKind.STATUS, "status " + status);
       } else if (options.expectedBodyBytes() >= 0 && p.bodyBytes() != options.expectedBodyBytes()) {
         error(c, ErrorKind.SIZE, "body of " + p.bodyBytes() + " bytes, expected " + options.expectedBodyBytes());
+      } else {
+        ok = true;
+      }
+      if (options.listener() != null) {
+        options.listener().response(System.nanoTime(), ok, p.trackedValue());
       }
       if (options.echoCookies() && !p.setCookies().isEmpty()) {
         rememberCookies(c, p.setCookies());
@@ -595,6 +625,9 @@ final class LoadClient implements AutoCloseable {
     private void fail(Conn c, ErrorKind kind, String message) {
       if (c.inFlight) {
         failed.incrementAndGet();
+        if (options.listener() != null && running) {
+          options.listener().failure(System.nanoTime(), kind);
+        }
       }
       error(c, kind, message);
       reconnect(c, 0);

@@ -29,6 +29,8 @@ final class ResponseParser {
   private enum State { HEAD, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILER, DONE }
 
   private final boolean collectCookies;
+  private final String trackedHeader;
+  private String trackedValue;
   private final byte[] head = new byte[MAX_HEAD];
   private int headLength;
   private State state = State.HEAD;
@@ -42,7 +44,13 @@ final class ResponseParser {
   private final List<String> setCookies = new ArrayList<>();
 
   ResponseParser(boolean collectCookies) {
+    this(collectCookies, null);
+  }
+
+  /** A parser that also keeps the value of one header, named in lower case (null for none). */
+  ResponseParser(boolean collectCookies, String trackedHeader) {
     this.collectCookies = collectCookies;
+    this.trackedHeader = trackedHeader;
     reset();
   }
 
@@ -56,6 +64,7 @@ final class ResponseParser {
     chunked = false;
     close = false;
     bodyBytes = 0;
+    trackedValue = null;
     setCookies.clear();
   }
 
@@ -236,6 +245,8 @@ final class ResponseParser {
       close = text(valueStart, valueEnd).toLowerCase(java.util.Locale.ROOT).contains("close");
     } else if (collectCookies && nameIs(nameStart, nameEnd, "set-cookie")) {
       setCookies.add(text(valueStart, valueEnd));
+    } else if (trackedHeader != null && nameIs(nameStart, nameEnd, trackedHeader)) {
+      trackedValue = text(valueStart, valueEnd);
     }
   }
 
@@ -324,6 +335,11 @@ final class ResponseParser {
   /** Whether the server will close the connection after this response. */
   boolean close() {
     return close;
+  }
+
+  /** The value of the tracked header, or null when absent or not tracked. */
+  String trackedValue() {
+    return trackedValue;
   }
 
   /** The {@code Set-Cookie} values of the response, when collected. */

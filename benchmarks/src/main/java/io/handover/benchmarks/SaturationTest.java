@@ -143,8 +143,10 @@ public final class SaturationTest {
       rssStart = ProcStats.rssBytes(pid);
       fdsStart = ProcStats.openFiles(pid);
       threadsStart = ProcStats.threads(pid);
-      System.out.printf(Locale.ROOT, "start: proxy heap after GC %s, RSS %s, %d fds, %d threads%s%n",
-          ProcStats.mib(heapStart), ProcStats.mib(rssStart), fdsStart, threadsStart, heapNote);
+      if (pid > 0) {
+        System.out.printf(Locale.ROOT, "start: proxy heap after GC %s, RSS %s, %d fds, %d threads%s%n",
+            ProcStats.mib(heapStart), ProcStats.mib(rssStart), fdsStart, threadsStart, heapNote);
+      }
       System.out.printf(Locale.ROOT, "%8s %10s %9s %9s %9s %8s %10s %5s%n", "t (s)", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors", "RSS", "fds");
       LoadClient.Stats begin = client.stats();
       LoadClient.Stats last = begin;
@@ -162,9 +164,9 @@ public final class SaturationTest {
         last = now;
         Sample s = new Sample((now.nanoTime() - startNanos) / 1e9, d, ProcStats.rssBytes(pid), ProcStats.openFiles(pid));
         samples.add(s);
-        System.out.printf(Locale.ROOT, "%8.1f %10.0f %9.3f %9.3f %9.3f %8d %10s %5d%n", s.atSeconds(), d.perSecond(),
+        System.out.printf(Locale.ROOT, "%8.1f %10.0f %9.3f %9.3f %9.3f %8d %10s %5s%n", s.atSeconds(), d.perSecond(),
             d.latency().quantile(0.5) / 1e6, d.latency().quantile(0.99) / 1e6, d.latency().quantile(0.999) / 1e6,
-            d.errorCount(), ProcStats.mib(s.rss()), s.fds());
+            d.errorCount(), ProcStats.mib(s.rss()), s.fds() < 0 ? "n/a" : Long.toString(s.fds()));
         bed.requireAlive();
         if (System.nanoTime() >= endNanos - intervalNanos / 10) {
           break;
@@ -186,8 +188,10 @@ public final class SaturationTest {
       fdsEnd = ProcStats.openFiles(pid);
       threadsEnd = ProcStats.threads(pid);
     }
-    System.out.printf(Locale.ROOT, "end:   proxy heap after GC %s, RSS %s, %d fds, %d threads%s%n",
-        ProcStats.mib(heapEnd), ProcStats.mib(rssEnd), fdsEnd, threadsEnd, heapNote);
+    if (rssEnd >= 0) {
+      System.out.printf(Locale.ROOT, "end:   proxy heap after GC %s, RSS %s, %d fds, %d threads%s%n",
+          ProcStats.mib(heapEnd), ProcStats.mib(rssEnd), fdsEnd, threadsEnd, heapNote);
+    }
 
     int k = Math.max(1, samples.size() / 10);
     double first = mean(samples.subList(0, k));

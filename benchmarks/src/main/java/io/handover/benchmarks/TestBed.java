@@ -44,8 +44,14 @@ final class TestBed implements AutoCloseable {
    * @param mode the upgrade mode of version 2.0 (ignored for direct); INSTANT means one version only
    * @param proxyIoThreads the proxy's {@code ioThreads}
    * @param backendIoThreads each backend's IO threads
+   * @param tagBackends whether each backend names itself in an {@code X-Backend} header
    */
-  record Options(String target, String mode, int proxyIoThreads, int backendIoThreads) {
+  record Options(String target, String mode, int proxyIoThreads, int backendIoThreads, boolean tagBackends) {
+
+    Options(String target, String mode, int proxyIoThreads, int backendIoThreads) {
+      this(target, mode, proxyIoThreads, backendIoThreads, false);
+    }
+
     Options {
       requireNonNull(target, "target is null");
       requireNonNull(mode, "mode is null");
@@ -63,6 +69,10 @@ final class TestBed implements AutoCloseable {
   private final Options options;
   private final Path workDir;
   private final List<ChildJvm> children = new ArrayList<>();
+  private final List<Backend> backends = new ArrayList<>();
+  /** A backend process and its port. */
+  record Backend(String name, ChildJvm process, int port) {}
+
   private InetSocketAddress address;
   private ChildJvm proxy;
   private int adminPort;
@@ -128,11 +138,35 @@ final class TestBed implements AutoCloseable {
   }
 
   private ChildJvm startBackend(String name, int port) {
+    List<String> args = new ArrayList<>(List.of(Integer.toString(port), Integer.toString(options.backendIoThreads())));
+    if (options.tagBackends()) {
+      args.add(name);
+    }
     ChildJvm backend = ChildJvm.start(name, BackendServer.class.getName(), jvmArgs("handover.bench.backendJvmArgs", DEFAULT_BACKEND_JVM_ARGS),
-        List.of(Integer.toString(port), Integer.toString(options.backendIoThreads())), workDir);
+        args, workDir);
     children.add(backend);
+    backends.add(new Backend(name, backend, port));
     backend.awaitPort(port, 60, TimeUnit.SECONDS);
     return backend;
+  }
+
+  /** Starts one more backend, named {@code backend-N}, not yet registered with the proxy. */
+  Backend addBackend() {
+    int port = ChildJvm.freePort();
+    startBackend("backend-" + (backends.size() + 1), port);
+    return backends.get(backends.size() - 1);
+  }
+
+  /** The backends started so far, oldest first. */
+  List<Backend> backends() {
+    return List.copyOf(backends);
+  }
+
+  /** {@code {"cluster":{...}}} for a version served by one backend. */
+  static String clusterJson(Backend backend, String version, String mode) {
+    ObjectNode body = ClusterJson.MAPPER.createObjectNode();
+    body.set("cluster", cluster(backend.port(), version, Transitions.json(mode)));
+    return body.toString();
   }
 
   private static ObjectNode cluster(int port, String version, ObjectNode transition) {
@@ -175,10 +209,21 @@ final class TestBed implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + adminPort + path);
   }
 
+  /** The versions the admin API lists, as its JSON text; also warms the admin connection. */
+  String listClusters() {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(admin("/configuration/cluster")).GET().build());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("GET /configuration/cluster answered " + response.statusCode() + ": " + response.body());
+    }
+    return response.body();
+  }
+
+  private static final HttpClient ADMIN_CLIENT =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
   private static HttpResponse<String> send(HttpRequest request) {
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     try {
-      return client.send(request, HttpResponse.BodyHandlers.ofString());
+      return ADMIN_CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
     } catch (InterruptedException e) {
@@ -230,7 +275,7 @@ final class TestBed implements AutoCloseable {
     return options;
   }
 
-  /** Throws when a process has died. */
+  /** Throws when a process has died (one killed on purpose with {@link ChildJvm#kill()} included). */
   void requireAlive() {
     children.forEach(ChildJvm::requireAlive);
   }
