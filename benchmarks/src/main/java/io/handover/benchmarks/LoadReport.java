@@ -107,7 +107,7 @@ public final class LoadReport {
   private static Map<String, String> params(JsonNode node) {
     Map<String, String> params = new TreeMap<>();
     if (node != null) {
-      node.fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+      node.properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
     }
     return params;
   }

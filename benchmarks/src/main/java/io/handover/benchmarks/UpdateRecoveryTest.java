@@ -201,6 +201,9 @@ public final class UpdateRecoveryTest {
           .withRate(o.rate()).withListener(t, "X-Backend");
       try (LoadClient client = new LoadClient(options).start()) {
         Thread.sleep(o.warmupMillis());
+        if (client.stats().errorCount() > 0) {
+          throw new IllegalStateException("errors before the update, through version 1.0 alone: " + client.lastError());
+        }
         bed.listClusters();
         long put = System.nanoTime();
         bed.putCluster(TestBed.clusterJson(second, "2.0", o.mode()));
