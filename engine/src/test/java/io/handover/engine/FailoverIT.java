@@ -97,6 +97,22 @@ class FailoverIT {
   }
 
   @Test
+  void theOnlyVersionHangingEndsInA504AtTheRequestTimeLimit() throws Exception {
+    ProxySettings d = ProxySettings.DEFAULT;
+    ProxySettings limited = new ProxySettings(600, d.maxRequestBodyBytes(), d.trustForwardedHeaders(), 10_000,
+        d.maxBufferedBodyBytes(), d.failoverStatuses());
+    try (TestBackend v1 = new TestBackend("v1", "1.0");
+        ProxyFixture proxy = new ProxyFixture(HandoverConfig.ephemeral().withProxySettings(limited))) {
+      v1.behave(exchange -> Thread.sleep(5_000));
+      proxy.addVersion("1.0", null, v1);
+      HttpResponse<String> r = proxy.client().send(HttpRequest.newBuilder(proxy.proxy("/"))
+          .timeout(Duration.ofSeconds(4)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(504);
+      assertThat(r.body()).contains("within 600 ms");
+    }
+  }
+
+  @Test
   void aFailoverStatusFromTheNewVersionIsRetriedOnTheOldOne() throws Exception {
     try (TestBackend v1 = new TestBackend("v1", "1.0");
         TestBackend v2 = new TestBackend("v2", "2.0");

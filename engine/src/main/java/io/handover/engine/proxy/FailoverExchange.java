@@ -4,9 +4,7 @@ import io.undertow.client.ClientExchange;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.StatusCodes;
-import java.util.concurrent.TimeUnit;
 import org.xnio.IoUtils;
-import org.xnio.XnioExecutor;
 
 /**
  * A request whose body is buffered, so it can be sent again: tries the servers its {@link Route}
@@ -16,7 +14,7 @@ import org.xnio.XnioExecutor;
  * request is retry-safe (idempotent method or {@code Idempotency-Key}). The answer that is kept is
  * streamed to the client and never retried. Runs on the exchange's IO thread.
  */
-final class FailoverExchange implements BackendCall.Listener {
+final class FailoverExchange extends Deadlines.Entry implements BackendCall.Listener {
 
   private final HttpServerExchange exchange;
   private final Route route;
@@ -24,8 +22,10 @@ final class FailoverExchange implements BackendCall.Listener {
   private final boolean retrySafe;
   private byte[] body;
   private BackendCall call;
-  private XnioExecutor.Key firstByteTimer;
-  private XnioExecutor.Key requestTimer;
+  private Deadlines deadlines;
+  private long startNanos;
+  /** Whether the pending deadline is the current attempt's first-byte timeout (else the request's). */
+  private boolean awaitingFirstByte;
   private String lastFailure = "no server was available";
   private int lastStatus = StatusCodes.SERVICE_UNAVAILABLE;
   private boolean finished;
@@ -47,9 +47,8 @@ final class FailoverExchange implements BackendCall.Listener {
   }
 
   void start() {
-    if (settings.maxRequestTimeMillis() > 0) {
-      requestTimer = exchange.getIoThread().executeAfter(this::requestTimedOut, settings.maxRequestTimeMillis(), TimeUnit.MILLISECONDS);
-    }
+    deadlines = Deadlines.of(exchange.getIoThread());
+    startNanos = System.nanoTime();
     exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
       if (exchange.getRequestContentLength() > 0) {
         // A body that arrives later is handed over inside a handler call, which would end the
@@ -75,21 +74,41 @@ final class FailoverExchange implements BackendCall.Listener {
       return;
     }
     call = new BackendCall(exchange, backend, body, settings.trustForwardedHeaders(), this);
-    BackendCall current = call;
-    firstByteTimer = exchange.getIoThread().executeAfter(() -> {
-      firstByteTimer = null;
+    awaitingFirstByte = true;
+    deadlines.schedule(this, Math.min(settings.firstByteTimeoutMillis(), remainingMillis()));
+    call.start();
+  }
+
+  /** What is left of the request time limit; effectively no limit when there is none. */
+  private long remainingMillis() {
+    if (settings.maxRequestTimeMillis() <= 0) {
+      return Long.MAX_VALUE / 2_000_000;
+    }
+    return Math.max(0, settings.maxRequestTimeMillis() - (System.nanoTime() - startNanos) / 1_000_000);
+  }
+
+  @Override
+  void expired() {
+    if (finished) {
+      return;
+    }
+    if (remainingMillis() <= 0) {
+      if (call != null) {
+        call.abort("the request time limit passed");
+      }
+      fail(StatusCodes.GATEWAY_TIME_OUT, "no version answered within " + settings.maxRequestTimeMillis() + " ms");
+    } else if (awaitingFirstByte && route.hasAlternative()) {
       // giving up only helps when another server could answer; the last one is waited for
       // (up to the request time limit)
-      if (route.hasAlternative()) {
-        current.abort("no answer from " + backend.address() + " within " + settings.firstByteTimeoutMillis() + " ms");
-      }
-    }, settings.firstByteTimeoutMillis(), TimeUnit.MILLISECONDS);
-    call.start();
+      call.abort("no answer from " + call.backend.address() + " within " + settings.firstByteTimeoutMillis() + " ms");
+    } else {
+      awaitingFirstByte = false;
+      deadlines.schedule(this, remainingMillis());
+    }
   }
 
   @Override
   public void onFailure(BackendCall c, String why, boolean sent) {
-    cancelFirstByteTimer();
     c.backend.failed();
     route.version.outcomes().failure();
     lastFailure = why;
@@ -105,7 +124,6 @@ final class FailoverExchange implements BackendCall.Listener {
 
   @Override
   public void onResponse(BackendCall c, ClientExchange result) {
-    cancelFirstByteTimer();
     if (finished) {
       IoUtils.safeClose(result.getConnection());
       return;
@@ -131,18 +149,9 @@ final class FailoverExchange implements BackendCall.Listener {
 
   private void stream(ClientExchange result) {
     finished = true;
-    cancelRequestTimer();
+    // past the response head the body is bounded by the connections' own timeouts, not a timer
+    deadlines.cancel(this);
     ResponseStream.relay(exchange, result);
-  }
-
-  private void requestTimedOut() {
-    requestTimer = null;
-    if (!finished) {
-      if (call != null) {
-        call.abort("the request time limit passed");
-      }
-      fail(StatusCodes.GATEWAY_TIME_OUT, "no version answered within " + settings.maxRequestTimeMillis() + " ms");
-    }
   }
 
   private void fail(int status, String why) {
@@ -150,26 +159,11 @@ final class FailoverExchange implements BackendCall.Listener {
       return;
     }
     finished = true;
-    cancelFirstByteTimer();
-    cancelRequestTimer();
+    deadlines.cancel(this);
     if (exchange.isResponseStarted()) {
       IoUtils.safeClose(exchange.getConnection());
     } else {
       ErrorResponses.send(exchange, status, why);
-    }
-  }
-
-  private void cancelFirstByteTimer() {
-    if (firstByteTimer != null) {
-      firstByteTimer.remove();
-      firstByteTimer = null;
-    }
-  }
-
-  private void cancelRequestTimer() {
-    if (requestTimer != null) {
-      requestTimer.remove();
-      requestTimer = null;
     }
   }
 }
