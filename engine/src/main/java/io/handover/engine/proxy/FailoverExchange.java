@@ -93,10 +93,11 @@ final class FailoverExchange extends Deadlines.Entry implements BackendCall.List
       return;
     }
     if (remainingMillis() <= 0) {
-      if (call != null) {
-        call.abort("the request time limit passed");
-      }
+      BackendCall pending = call;
       fail(StatusCodes.GATEWAY_TIME_OUT, "no version answered within " + settings.maxRequestTimeMillis() + " ms");
+      if (pending != null) {
+        pending.abort("the request time limit passed");
+      }
     } else if (awaitingFirstByte && route.hasAlternative()) {
       // giving up only helps when another server could answer; the last one is waited for
       // (up to the request time limit)
