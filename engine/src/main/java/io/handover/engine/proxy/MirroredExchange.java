@@ -27,10 +27,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
-import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSourceChannel;
 
 /**
@@ -42,7 +40,7 @@ import org.xnio.channels.StreamSourceChannel;
  * <p>Everything but the comparison runs on the exchange's IO thread, so no state here is shared
  * between threads without a hand-over through {@link HttpServerExchange#getIoThread()}.
  */
-final class MirroredExchange {
+final class MirroredExchange extends Deadlines.Entry {
 
   /** A target response without Content-Length is held whole until the decision, up to this size. */
   static final int MAX_BUFFERED_TARGET_BYTES = 64 * 1024 * 1024;
@@ -56,7 +54,12 @@ final class MirroredExchange {
   private final Leg candidate;
   private byte[] requestBody;
   private boolean decided;
-  private XnioExecutor.Key timer;
+  private Deadlines deadlines;
+  private long startNanos;
+  private int maxRequestTimeMillis;
+  /** Read buffer of the IO thread: a leg reads what is ready and copies it out before returning. */
+  private static final ThreadLocal<ByteBuffer> READ_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(16 * 1024));
+  private static final MessageDigest SHA256 = newSha256();
 
   MirroredExchange(HttpServerExchange exchange, LiveVersion target, LiveVersion candidate, Mirror mirror,
       Executor comparisons, boolean trustForwarded) {
@@ -80,8 +83,11 @@ final class MirroredExchange {
 
   /** Reads the request body (non-blocking) and sends the request to both versions. */
   void start(int maxRequestTimeMillis) {
+    this.deadlines = Deadlines.of(exchange.getIoThread());
+    this.startNanos = System.nanoTime();
+    this.maxRequestTimeMillis = maxRequestTimeMillis;
     if (maxRequestTimeMillis > 0) {
-      timer = exchange.getIoThread().executeAfter(this::hardTimeout, maxRequestTimeMillis, TimeUnit.MILLISECONDS);
+      deadlines.schedule(this, maxRequestTimeMillis);
     }
     // Dispatching first keeps the exchange open after the handler returns, also when the body is
     // already buffered and the receiver calls back at once.
@@ -101,14 +107,22 @@ final class MirroredExchange {
     candidate.connect();
   }
 
-  private void hardTimeout() {
-    timer = null;
-    if (!decided) {
+  @Override
+  void expired() {
+    if (decided) {
+      return;
+    }
+    long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000;
+    if (maxRequestTimeMillis > 0 && elapsedMillis >= maxRequestTimeMillis) {
       decided = true;
       target.abort("no answer within the request time limit");
       candidate.abort("no answer within the request time limit");
       fail(StatusCodes.GATEWAY_TIME_OUT, "no version answered in time");
+      return;
     }
+    // the mirror's timeout for the slower version
+    Leg slow = target.finished ? candidate : target;
+    slow.abort("no answer within " + mirror.timeout().toMillis() + " ms of the other version");
   }
 
   /** Called on the IO thread each time a leg finishes. */
@@ -119,11 +133,11 @@ final class MirroredExchange {
     Leg other = leg == target ? candidate : target;
     if (!other.finished) {
       // the first answer is in: the other gets the mirror's timeout, then is given up
-      exchange.getIoThread().executeAfter(() -> {
-        if (!other.finished && !decided) {
-          other.abort("no answer within " + mirror.timeout().toMillis() + " ms of the other version");
-        }
-      }, mirror.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      long wait = mirror.timeout().toMillis();
+      if (maxRequestTimeMillis > 0) {
+        wait = Math.min(wait, Math.max(0, maxRequestTimeMillis - (System.nanoTime() - startNanos) / 1_000_000));
+      }
+      deadlines.schedule(this, wait);
       return;
     }
     decide();
@@ -227,9 +241,8 @@ final class MirroredExchange {
   }
 
   private void cancelTimer() {
-    if (timer != null) {
-      timer.remove();
-      timer = null;
+    if (deadlines != null) {
+      deadlines.cancel(this);
     }
   }
 
@@ -310,7 +323,7 @@ final class MirroredExchange {
           if (finished) {
             return;
           }
-          ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
+          ByteBuffer buffer = READ_BUFFER.get();
           try {
             while (true) {
               buffer.clear();
@@ -390,7 +403,16 @@ final class MirroredExchange {
     }
   }
 
+  /** A fresh digest, cloned from a prototype: cheaper than a provider look-up per response. */
   private static MessageDigest sha256() {
+    try {
+      return (MessageDigest) SHA256.clone();
+    } catch (CloneNotSupportedException e) {
+      return newSha256();
+    }
+  }
+
+  private static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
