@@ -1,6 +1,7 @@
 package io.handover.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.handover.engine.config.HandoverConfig;
 import io.handover.engine.proxy.ProxySettings;
@@ -109,6 +110,41 @@ class FailoverIT {
           .timeout(Duration.ofSeconds(4)).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(504);
       assertThat(r.body()).contains("within 600 ms");
+    }
+  }
+
+  @Test
+  void aBodyThatKeepsComingIsRelayedWhileOneThatStallsIsCutOff() throws Exception {
+    try (TestBackend v1 = new TestBackend("v1", "1.0");
+        ProxyFixture proxy = new ProxyFixture(config())) {
+      // 10 chunks 200 ms apart: slower in all than the 400 ms first-byte timeout, never idle that long
+      v1.behave(exchange -> {
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
+        var out = exchange.getOutputStream();
+        for (int i = 0; i < 10; i++) {
+          out.write(("chunk " + i + "\n").getBytes());
+          out.flush();
+          Thread.sleep(200);
+        }
+        out.close();
+      });
+      proxy.addVersion("1.0", null, v1);
+      HttpResponse<String> slow = proxy.client().send(HttpRequest.newBuilder(proxy.proxy("/trickle"))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(slow.statusCode()).isEqualTo(200);
+      assertThat(slow.body().lines()).hasSize(10).endsWith("chunk 9");
+
+      // sends the head and a first chunk, then nothing for 6 s
+      v1.behave(exchange -> {
+        var out = exchange.getOutputStream();
+        out.write("started\n".getBytes());
+        out.flush();
+        Thread.sleep(6_000);
+      });
+      assertThatThrownBy(() -> proxy.client().send(HttpRequest.newBuilder(proxy.proxy("/stall"))
+          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()))
+          .isInstanceOf(java.io.IOException.class)
+          .isNotInstanceOf(java.net.http.HttpTimeoutException.class);
     }
   }
 

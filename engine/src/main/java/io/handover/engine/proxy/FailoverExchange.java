@@ -26,6 +26,9 @@ final class FailoverExchange extends Deadlines.Entry implements BackendCall.List
   private long startNanos;
   /** Whether the pending deadline is the current attempt's first-byte timeout (else the request's). */
   private boolean awaitingFirstByte;
+  /** The response being relayed to the client, once one was kept. */
+  private ClientExchange relayed;
+  private long lastBytesSent;
   private String lastFailure = "no server was available";
   private int lastStatus = StatusCodes.SERVICE_UNAVAILABLE;
   private boolean finished;
@@ -89,6 +92,10 @@ final class FailoverExchange extends Deadlines.Entry implements BackendCall.List
 
   @Override
   void expired() {
+    if (relayed != null) {
+      checkBodyProgress();
+      return;
+    }
     if (finished) {
       return;
     }
@@ -150,10 +157,34 @@ final class FailoverExchange extends Deadlines.Entry implements BackendCall.List
 
   private void stream(ClientExchange result) {
     finished = true;
-    // past the response head the body is bounded by the connections' own timeouts, not a timer
-    deadlines.cancel(this);
+    // past the response head a backend that stops sending mid-body is cut off once no byte has
+    // reached the client for a first-byte timeout; the client then sees the connection close
+    relayed = result;
+    lastBytesSent = -1;
+    deadlines.schedule(this, settings.firstByteTimeoutMillis());
+    exchange.addExchangeCompleteListener((ex, next) -> {
+      if (ex.getIoThread() == Thread.currentThread()) {
+        deadlines.cancel(this);
+      } else {
+        ex.getIoThread().execute(() -> deadlines.cancel(this));
+      }
+      next.proceed();
+    });
     ResponseStream.relay(exchange, result);
   }
+
+  private void checkBodyProgress() {
+    long sent = exchange.getResponseBytesSent();
+    if (sent != lastBytesSent) {
+      lastBytesSent = sent;
+      deadlines.schedule(this, settings.firstByteTimeoutMillis());
+      return;
+    }
+    call.backend.failed();
+    route.version.outcomes().failure();
+    IoUtils.safeClose(relayed.getConnection(), exchange.getConnection());
+  }
+
 
   private void fail(int status, String why) {
     if (finished) {
