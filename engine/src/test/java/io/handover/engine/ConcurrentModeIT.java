@@ -29,7 +29,7 @@ class ConcurrentModeIT {
     v2 = new TestBackend("v2", "2.0").behave(fixed(200, "text/plain", "same answer"));
     proxy = new ProxyFixture();
     id1 = proxy.addVersion("1.0", null, v1);
-    id2 = proxy.addVersion("2.0", "{\"mode\":\"CONCURRENT\",\"timeoutMillis\":500}", v2);
+    id2 = proxy.addVersion("2.0", "{\"mode\":\"CONCURRENT\",\"timeoutMillis\":1500}", v2);
   }
 
   @AfterEach
@@ -130,7 +130,7 @@ class ConcurrentModeIT {
     HttpResponse<String> r = get("/");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("X-Version")).hasValue("1.0");
-    assertThat(mirrorStatus().get("lastMismatches").get(0).get("reasons").toString()).contains("no answer within 500 ms");
+    assertThat(mirrorStatus().get("lastMismatches").get(0).get("reasons").toString()).contains("no answer within 1500 ms");
 
     v2.behave(fixed(200, "text/plain", "same answer"));
     v1.behave(slow(3_000, "same answer"));

@@ -75,10 +75,10 @@ class GradualModeIT {
 
   @Test
   void aTimedRampMovesEveryoneWhenItsStepEnds() throws Exception {
-    proxy.addVersion("2.0", "{\"mode\":\"GRADUAL\",\"steps\":[{\"percentage\":0,\"seconds\":1},{\"percentage\":100,\"seconds\":0}]}", v2);
+    proxy.addVersion("2.0", "{\"mode\":\"GRADUAL\",\"steps\":[{\"percentage\":0,\"seconds\":3},{\"percentage\":100,\"seconds\":0}]}", v2);
     HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
     assertThat(get(client)).startsWith("1.0");
-    Thread.sleep(1_300);
+    Thread.sleep(3_300);
     assertThat(get(client)).startsWith("2.0");
   }
 
