@@ -110,11 +110,6 @@ public final class PluginLoader {
     return new PluginRegistry(strategies, comparators, problems, registry -> new EngineStrategyContext(clock, signer, registry));
   }
 
-  /** What failed to load, one line each. */
-  public List<String> problems() {
-    return List.copyOf(problems);
-  }
-
   private <T> void discover(
       Class<T> type, ClassLoader cl, Map<String, PluginRegistry.Plugin<T>> into,
       Function<T, String> nameOf, Function<T, String> descriptionOf) {

@@ -40,15 +40,6 @@ final class FailoverExchange extends Deadlines.Entry implements BackendCall.List
     this.retrySafe = retrySafe;
   }
 
-  /** Whether the request's body is known to be small enough to hold for a retry. */
-  static boolean bodyFits(HttpServerExchange exchange, long maxBufferedBodyBytes) {
-    if (exchange.isRequestComplete()) {
-      return true;
-    }
-    long length = exchange.getRequestContentLength();
-    return length >= 0 && length <= maxBufferedBodyBytes;
-  }
-
   void start() {
     deadlines = Deadlines.of(exchange.getIoThread());
     startNanos = System.nanoTime();

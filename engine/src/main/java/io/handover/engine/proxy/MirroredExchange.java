@@ -72,15 +72,6 @@ final class MirroredExchange extends Deadlines.Entry {
     this.candidate = new Leg(candidate, false);
   }
 
-  /** Whether the request's body is small enough to be buffered and sent twice. */
-  static boolean bodyFits(HttpServerExchange exchange, long maxBodyBytes) {
-    if (exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING)) {
-      return false;
-    }
-    long length = exchange.getRequestContentLength();
-    return length <= maxBodyBytes;
-  }
-
   /** Reads the request body (non-blocking) and sends the request to both versions. */
   void start(int maxRequestTimeMillis) {
     this.deadlines = Deadlines.of(exchange.getIoThread());

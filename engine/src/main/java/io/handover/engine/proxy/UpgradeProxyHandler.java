@@ -91,7 +91,7 @@ public final class UpgradeProxyHandler implements HttpHandler {
       return;
     }
     Route route = new Route(snapshot, target);
-    if (FailoverExchange.bodyFits(exchange, settings.maxBufferedBodyBytes())) {
+    if (RequestBodies.fitInMemory(exchange, settings.maxBufferedBodyBytes())) {
       new FailoverExchange(exchange, route, settings, retrySafe.resolve(exchange)).start();
       return;
     }
@@ -107,7 +107,7 @@ public final class UpgradeProxyHandler implements HttpHandler {
       return false;
     }
     if (mirror.mirrorMethods().contains(exchange.getRequestMethod().toString())
-        && MirroredExchange.bodyFits(exchange, mirror.maxBodyBytes())) {
+        && RequestBodies.fitInMemory(exchange, mirror.maxBodyBytes())) {
       return true;
     }
     candidate.mirrorStats().skip();
