@@ -66,6 +66,7 @@ final class AdminReports implements StatusReport {
     node.put("mismatches", stats.mismatches());
     node.put("consecutiveMatches", stats.consecutiveMatches());
     node.put("skipped", stats.skipped());
+    node.put("lastSkipReason", stats.lastSkipReason());
     node.put("dropped", stats.dropped());
     ArrayNode last = node.putArray("lastMismatches");
     for (MirrorStats.Mismatch m : stats.lastMismatches()) {

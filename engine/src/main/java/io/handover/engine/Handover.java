@@ -16,6 +16,7 @@ import io.handover.engine.registry.VersionRegistry;
 import io.handover.engine.rollout.RolloutGuard;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.handlers.HttpContinueReadHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -88,7 +89,8 @@ public final class Handover implements AutoCloseable {
         .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
         .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.proxySettings().maxRequestBodyBytes())
         .setSocketOption(Options.BACKLOG, 4096)
-        .setHandler(proxyHandler)
+        // answers a client's Expect: 100-continue as soon as the proxy starts reading the body
+        .setHandler(new HttpContinueReadHandler(proxyHandler))
         .build();
     AdminHandler adminHandler = new AdminHandler(registry, config.adminSettings(), clock, new AdminReports(registry, plugins));
     Undertow adminServer = Undertow.builder()

@@ -1,5 +1,6 @@
 package io.handover.engine.proxy;
 
+import io.handover.engine.telemetry.FailureKind;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientExchange;
@@ -8,9 +9,11 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyClient;
 import io.undertow.server.handlers.proxy.ProxyConnection;
+import io.undertow.server.protocol.http.HttpAttachments;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
+import io.undertow.util.Transfer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -21,9 +24,12 @@ import org.xnio.IoUtils;
 import org.xnio.channels.StreamSinkChannel;
 
 /**
- * One attempt to send a request, whose body is already buffered, to one backend server: takes a
- * pooled connection, sends the request head and body, and reports the response head or the failure.
- * What to do with the response body is the caller's. Runs on the exchange's IO thread.
+ * One attempt to have one backend server answer a request: takes a pooled connection, sends the
+ * request head, the body held and then (for a body too large to hold) the rest as it arrives from
+ * the client, and reports the response head or the failure. What to do with the response body is
+ * the caller's. A client that goes away mid-body, or sends a malformed body, makes the attempt end
+ * with the backend connection closed mid-body, so the server never sees a shorter request as a
+ * complete one. Runs on the exchange's IO thread.
  */
 final class BackendCall {
 
@@ -31,28 +37,28 @@ final class BackendCall {
   interface Listener {
     void onResponse(BackendCall call, ClientExchange result);
 
-    /**
-     * @param sent whether the request may have reached the server (so only a retry-safe request may
-     *     be sent again)
-     */
-    void onFailure(BackendCall call, String why, boolean sent);
+    void onFailure(BackendCall call, FailureKind kind, String why);
   }
 
   private static final ProxyClient.ProxyTarget TARGET = new ProxyClient.ProxyTarget() {};
 
   final BackendPool.Backend backend;
+  final long startNanos = System.nanoTime();
   private final HttpServerExchange exchange;
-  private final byte[] body;
+  private final RequestBody body;
+  private final String upgrade;
   private final boolean trustForwarded;
   private final Listener listener;
   private ClientConnection connection;
   private boolean sent;
   private boolean done;
 
-  BackendCall(HttpServerExchange exchange, BackendPool.Backend backend, byte[] body, boolean trustForwarded, Listener listener) {
+  BackendCall(HttpServerExchange exchange, BackendPool.Backend backend, RequestBody body, String upgrade,
+      boolean trustForwarded, Listener listener) {
     this.exchange = exchange;
     this.backend = backend;
     this.body = body;
+    this.upgrade = upgrade;
     this.trustForwarded = trustForwarded;
     this.listener = listener;
   }
@@ -66,27 +72,27 @@ final class BackendCall {
 
       @Override
       public void failed(HttpServerExchange ex) {
-        fail("connection to " + backend.address() + " failed");
+        fail(FailureKind.REFUSED, "connection to " + backend.address() + " failed");
       }
 
       @Override
       public void couldNotResolveBackend(HttpServerExchange ex) {
-        fail("no connection to " + backend.address() + " could be had");
+        fail(FailureKind.REFUSED, "no connection to " + backend.address() + " could be had");
       }
 
       @Override
       public void queuedRequestFailed(HttpServerExchange ex) {
-        fail("the queue for a connection to " + backend.address() + " failed");
+        fail(FailureKind.REFUSED, "the queue for a connection to " + backend.address() + " failed");
       }
     }, -1, TimeUnit.MILLISECONDS);
   }
 
   /** Gives the attempt up: its connection is closed so that it is not reused half-way. */
-  void abort(String why) {
+  void abort(FailureKind kind, String why) {
     if (connection != null) {
       IoUtils.safeClose(connection);
     }
-    fail(why);
+    fail(kind, why);
   }
 
   /** Whether the attempt has ended (answered, failed or aborted). */
@@ -94,17 +100,20 @@ final class BackendCall {
     return done;
   }
 
+  /** Whether the request may have reached the server, so that only a retry-safe one may go again. */
+  boolean sent() {
+    return sent;
+  }
+
   private void send(ClientConnection c) {
     if (done) {
+      IoUtils.safeClose(c);
       return;
     }
     connection = c;
     sent = true;
     ClientRequest request = new ClientRequest().setMethod(exchange.getRequestMethod()).setPath(requestTarget(exchange));
     copyRequestHeaders(request.getRequestHeaders());
-    if (body.length > 0) {
-      request.getRequestHeaders().put(Headers.CONTENT_LENGTH, body.length);
-    }
     c.sendRequest(request, new ClientCallback<>() {
       @Override
       public void completed(ClientExchange result) {
@@ -121,62 +130,100 @@ final class BackendCall {
 
           @Override
           public void failed(IOException e) {
-            fail(backend.address() + " failed: " + e.getMessage());
+            fail(FailureKind.RESET, backend.address() + " failed: " + e.getMessage());
           }
         });
-        if (body.length > 0) {
-          writeBody(result.getRequestChannel());
-        }
+        writeBody(result);
       }
 
       @Override
       public void failed(IOException e) {
-        fail(backend.address() + " failed: " + e.getMessage());
+        fail(FailureKind.RESET, backend.address() + " failed: " + e.getMessage());
       }
     });
   }
 
-  private void fail(String why) {
+  private void fail(FailureKind kind, String why) {
     if (done) {
       return;
     }
     done = true;
-    listener.onFailure(this, why, sent);
+    listener.onFailure(this, kind, why);
   }
 
-  private void writeBody(StreamSinkChannel channel) {
-    ByteBuffer buffer = ByteBuffer.wrap(body);
+  private void writeBody(ClientExchange result) {
+    StreamSinkChannel sink = result.getRequestChannel();
+    ByteBuffer held = body.held();
     ChannelListener<StreamSinkChannel> writer = new ChannelListener<>() {
       @Override
       public void handleEvent(StreamSinkChannel ch) {
         try {
-          while (buffer.hasRemaining()) {
-            if (ch.write(buffer) == 0) {
+          while (held.hasRemaining()) {
+            if (ch.write(held) == 0) {
               ch.getWriteSetter().set(this);
               ch.resumeWrites();
               return;
             }
           }
           ch.suspendWrites();
-          ch.shutdownWrites();
-          if (!ch.flush()) {
-            ch.getWriteSetter().set(ChannelListeners.flushingChannelListener(null, (c, e) -> abort(e.getMessage())));
-            ch.resumeWrites();
+          ch.getWriteSetter().set(null);
+          if (body.complete()) {
+            finishBody(result, ch);
+          } else {
+            // the client's channel errs when it goes away or breaks the framing: the backend
+            // connection is cut so the server sees the request end mid-body
+            Transfer.initiateTransfer(body.rest(), ch, ChannelListeners.closingChannelListener(),
+                sinkCh -> finishBody(result, sinkCh),
+                (source, e) -> abort(FailureKind.CLIENT_ABORTED, "the client's body ended early: " + e.getMessage()),
+                (sinkCh, e) -> abort(FailureKind.RESET, "sending the request to " + backend.address() + " failed: " + e.getMessage()),
+                exchange.getConnection().getByteBufferPool());
           }
         } catch (IOException e) {
-          abort("sending the request to " + backend.address() + " failed: " + e.getMessage());
+          abort(FailureKind.RESET, "sending the request to " + backend.address() + " failed: " + e.getMessage());
         }
       }
     };
-    writer.handleEvent(channel);
+    writer.handleEvent(sink);
+  }
+
+  private void finishBody(ClientExchange result, StreamSinkChannel ch) {
+    HeaderMap trailers = exchange.getAttachment(HttpAttachments.REQUEST_TRAILERS);
+    if (trailers != null) {
+      // Undertow's client writes the trailers it finds under this key after the last chunk
+      result.putAttachment(HttpAttachments.RESPONSE_TRAILERS, trailers);
+    }
+    try {
+      ch.shutdownWrites();
+      if (!ch.flush()) {
+        ch.getWriteSetter().set(ChannelListeners.flushingChannelListener(
+            c -> c.suspendWrites(), (c, e) -> abort(FailureKind.RESET, "sending the request failed: " + e.getMessage())));
+        ch.resumeWrites();
+      }
+    } catch (IOException e) {
+      abort(FailureKind.RESET, "sending the request to " + backend.address() + " failed: " + e.getMessage());
+    }
   }
 
   private void copyRequestHeaders(HeaderMap to) {
     for (HeaderValues values : exchange.getRequestHeaders()) {
       to.putAll(values.getHeaderName(), values);
     }
+    HopByHopHeaders.strip(to);
     to.remove(Headers.CONTENT_LENGTH);
     to.remove(Headers.TRANSFER_ENCODING);
+    // the proxy answers 100-continue itself as it starts reading the body
+    to.remove(Headers.EXPECT);
+    if (upgrade != null) {
+      to.put(Headers.UPGRADE, upgrade);
+      to.put(Headers.CONNECTION, Headers.UPGRADE_STRING);
+    }
+    if (body.chunked()) {
+      to.put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
+    } else if (!body.complete()) {
+      to.put(Headers.CONTENT_LENGTH, exchange.getRequestContentLength());
+    } else if (body.heldLength() > 0) {
+      to.put(Headers.CONTENT_LENGTH, body.heldLength());
+    }
     InetSocketAddress source = exchange.getSourceAddress();
     String client = source == null || source.getAddress() == null ? "unknown" : source.getAddress().getHostAddress();
     String forwarded = trustForwarded ? to.getFirst(Headers.X_FORWARDED_FOR) : null;

@@ -1,6 +1,7 @@
 package io.handover.engine.proxy;
 
 import io.handover.engine.registry.ServerAddress;
+import io.handover.engine.telemetry.FailureKind;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import io.undertow.server.handlers.proxy.ProxyClient;
 import java.net.URI;
@@ -78,6 +79,8 @@ public final class BackendPool implements AutoCloseable {
     private volatile long ejectedUntilNanos;
     private volatile int ejections;
     private volatile boolean activelyHealthy = true;
+    private volatile FailureKind lastFailure;
+    private volatile long lastFailureAtMillis;
 
     Backend(ServerAddress address, PoolSettings settings) {
       this.address = address;
@@ -133,8 +136,20 @@ public final class BackendPool implements AutoCloseable {
       }
     }
 
+    /** The last failure the server was blamed for, or null. */
+    public FailureKind lastFailure() {
+      return lastFailure;
+    }
+
+    /** When the last failure happened (epoch millis), or 0. */
+    public long lastFailureAtMillis() {
+      return lastFailureAtMillis;
+    }
+
     /** A request to this server failed: refused, reset, timed out, or answered 5xx. */
-    void failed() {
+    void failed(FailureKind kind) {
+      lastFailure = kind;
+      lastFailureAtMillis = System.currentTimeMillis();
       if (consecutiveFailures.incrementAndGet() < settings.ejectAfterFailures()) {
         return;
       }
@@ -144,7 +159,7 @@ public final class BackendPool implements AutoCloseable {
       long until = System.nanoTime() + backoff * 1_000_000;
       ejectedUntilNanos = until == 0 ? 1 : until;
       ejections = times + 1;
-      log.warn("server {} ejected for {} ms after {} failures in a row", address, backoff, settings.ejectAfterFailures());
+      log.warn("server {} ejected for {} ms after {} failures in a row, the last: {}", address, backoff, settings.ejectAfterFailures(), kind.label());
     }
   }
 }

@@ -22,6 +22,34 @@ final class HopByHopHeaders {
 
   private HopByHopHeaders() {}
 
+  /** Whether a {@code Connection} header carries the token (case-insensitive), e.g. {@code close}. */
+  static boolean connectionHas(HeaderMap headers, String token) {
+    HeaderValues connection = headers.get(Headers.CONNECTION);
+    if (connection == null) {
+      return false;
+    }
+    for (String value : connection) {
+      for (String t : value.split(",")) {
+        if (t.strip().equalsIgnoreCase(token)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The protocol a request asks to switch to ({@code Upgrade} named in {@code Connection}), or
+   * null. {@code h2c} is never passed on: the request is then served as plain HTTP/1.1.
+   */
+  static String upgradeRequested(HeaderMap headers) {
+    String upgrade = headers.getFirst(Headers.UPGRADE);
+    if (upgrade == null || upgrade.isBlank() || !connectionHas(headers, Headers.UPGRADE_STRING)) {
+      return null;
+    }
+    return upgrade.strip().regionMatches(true, 0, "h2c", 0, 3) ? null : upgrade;
+  }
+
   static void strip(HeaderMap headers) {
     HeaderValues connection = headers.get(Headers.CONNECTION);
     if (connection != null) {

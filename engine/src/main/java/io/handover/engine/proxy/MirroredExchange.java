@@ -6,6 +6,8 @@ import io.handover.api.ResponseComparator;
 import io.handover.api.ResponseSummary;
 import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.registry.MirrorStats;
+import io.handover.engine.registry.Snapshot;
+import io.handover.engine.telemetry.FailureKind;
 import io.undertow.client.ClientExchange;
 import io.undertow.client.ClientResponse;
 import io.undertow.server.HttpServerExchange;
@@ -35,67 +37,60 @@ import org.xnio.channels.StreamSourceChannel;
  * One request sent to two versions at once (CONCURRENT mode): the target (older) version, whose
  * answer is the safe one, and the candidate (newer) version under test. Both responses are read
  * and summarised as they stream in; when both are in (or one missed the mirror's timeout) the
- * comparators run on a worker, and the chosen response is written to the client.
+ * comparators run on a worker, and the chosen response is written to the client. The candidate's
+ * answer is served only when it is whole and matched. An answer of the older version larger than
+ * the comparison limit is not compared: it is streamed to the client whole, and counted as skipped.
+ * When both versions fail the request moves on to older versions as any other request does.
  *
  * <p>Everything but the comparison runs on the exchange's IO thread, so no state here is shared
  * between threads without a hand-over through {@link HttpServerExchange#getIoThread()}.
  */
 final class MirroredExchange extends Deadlines.Entry {
 
-  /** A target response without Content-Length is held whole until the decision, up to this size. */
-  static final int MAX_BUFFERED_TARGET_BYTES = 64 * 1024 * 1024;
-
   private final HttpServerExchange exchange;
+  private final Snapshot snapshot;
   private final Mirror mirror;
   private final MirrorStats stats;
   private final Executor comparisons;
-  private final boolean trustForwarded;
+  private final ProxySettings settings;
+  private final AttemptOutcomes outcomes;
+  private final RequestBody requestBody;
+  private final long startNanos;
   private final Leg target;
   private final Leg candidate;
-  private byte[] requestBody;
   private boolean decided;
   private Deadlines deadlines;
-  private long startNanos;
-  private int maxRequestTimeMillis;
   /** Read buffer of the IO thread: a leg reads what is ready and copies it out before returning. */
   private static final ThreadLocal<ByteBuffer> READ_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(16 * 1024));
   private static final MessageDigest SHA256 = newSha256();
 
-  MirroredExchange(HttpServerExchange exchange, LiveVersion target, LiveVersion candidate, Mirror mirror,
-      Executor comparisons, boolean trustForwarded) {
+  MirroredExchange(HttpServerExchange exchange, Snapshot snapshot, LiveVersion target, LiveVersion candidate, Mirror mirror,
+      RequestBody requestBody, Executor comparisons, ProxySettings settings, AttemptOutcomes outcomes, long startNanos) {
     this.exchange = exchange;
-    this.trustForwarded = trustForwarded;
+    this.snapshot = snapshot;
     this.mirror = mirror;
     this.stats = candidate.mirrorStats();
     this.comparisons = comparisons;
+    this.settings = settings;
+    this.outcomes = outcomes;
+    this.requestBody = requestBody;
+    this.startNanos = startNanos;
     this.target = new Leg(target, true);
     this.candidate = new Leg(candidate, false);
   }
 
-  /** Reads the request body (non-blocking) and sends the request to both versions. */
-  void start(int maxRequestTimeMillis) {
+  /** Sends the request, whose body is held whole, to both versions; the exchange is dispatched. */
+  void start() {
     this.deadlines = Deadlines.of(exchange.getIoThread());
-    this.startNanos = System.nanoTime();
-    this.maxRequestTimeMillis = maxRequestTimeMillis;
-    if (maxRequestTimeMillis > 0) {
-      deadlines.schedule(this, maxRequestTimeMillis);
+    if (settings.maxRequestTimeMillis() > 0) {
+      deadlines.schedule(this, remainingMillis());
     }
-    // Dispatching first keeps the exchange open after the handler returns, also when the body is
-    // already buffered and the receiver calls back at once.
-    exchange.dispatch(io.undertow.util.SameThreadExecutor.INSTANCE, () -> {
-      if (exchange.getRequestContentLength() > 0) {
-        exchange.getRequestReceiver().receiveFullBytes((ex, body) -> ex.dispatch(io.undertow.util.SameThreadExecutor.INSTANCE, () -> send(body)),
-            (ex, e) -> fail(StatusCodes.BAD_REQUEST, "the request body could not be read"));
-      } else {
-        send(new byte[0]);
-      }
-    });
-  }
-
-  private void send(byte[] body) {
-    this.requestBody = body;
     target.connect();
     candidate.connect();
+  }
+
+  private long remainingMillis() {
+    return Math.max(0, settings.maxRequestTimeMillis() - (System.nanoTime() - startNanos) / 1_000_000);
   }
 
   @Override
@@ -103,17 +98,16 @@ final class MirroredExchange extends Deadlines.Entry {
     if (decided) {
       return;
     }
-    long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000;
-    if (maxRequestTimeMillis > 0 && elapsedMillis >= maxRequestTimeMillis) {
+    if (settings.maxRequestTimeMillis() > 0 && remainingMillis() <= 0) {
       decided = true;
-      target.abort("no answer within the request time limit");
-      candidate.abort("no answer within the request time limit");
+      target.abort(FailureKind.REQUEST_TIME_LIMIT, "no answer within the request time limit");
+      candidate.abort(FailureKind.REQUEST_TIME_LIMIT, "no answer within the request time limit");
       fail(StatusCodes.GATEWAY_TIME_OUT, "no version answered in time");
       return;
     }
     // the mirror's timeout for the slower version
     Leg slow = target.finished ? candidate : target;
-    slow.abort("no answer within " + mirror.timeout().toMillis() + " ms of the other version");
+    slow.abort(FailureKind.FIRST_BYTE_TIMEOUT, "no answer within " + mirror.timeout().toMillis() + " ms of the other version");
   }
 
   /** Called on the IO thread each time a leg finishes. */
@@ -125,8 +119,8 @@ final class MirroredExchange extends Deadlines.Entry {
     if (!other.finished) {
       // the first answer is in: the other gets the mirror's timeout, then is given up
       long wait = mirror.timeout().toMillis();
-      if (maxRequestTimeMillis > 0) {
-        wait = Math.min(wait, Math.max(0, maxRequestTimeMillis - (System.nanoTime() - startNanos) / 1_000_000));
+      if (settings.maxRequestTimeMillis() > 0) {
+        wait = Math.min(wait, remainingMillis());
       }
       deadlines.schedule(this, wait);
       return;
@@ -139,9 +133,10 @@ final class MirroredExchange extends Deadlines.Entry {
     cancelTimer();
     ResponseSummary t = target.summary;
     ResponseSummary c = candidate.summary;
-    if (!t.succeeded() && !c.succeeded()) {
-      stats.mismatch(mismatch(List.of("both versions failed: " + t.failure() + " / " + c.failure())));
-      fail(StatusCodes.BAD_GATEWAY, "both versions failed: " + t.failure());
+    if (!t.succeeded() && (!c.succeeded() || !candidate.whole())) {
+      stats.mismatch(mismatch(List.of("both versions failed: " + t.failure() + " / "
+          + (c.succeeded() ? "the answer is larger than maxBodyBytes" : c.failure()))));
+      failOver();
       return;
     }
     if (!t.succeeded()) {
@@ -158,13 +153,13 @@ final class MirroredExchange extends Deadlines.Entry {
       comparisons.execute(() -> {
         List<String> reasons = compare(t, c);
         exchange.getIoThread().execute(() -> {
-          if (reasons.isEmpty()) {
+          if (reasons.isEmpty() && candidate.whole()) {
             stats.match();
-            candidate.version.outcomes().success();
+            outcomes.compared(candidate.version, true);
             serve(candidate);
           } else {
-            stats.mismatch(mismatch(reasons));
-            candidate.version.outcomes().mismatch();
+            stats.mismatch(mismatch(reasons.isEmpty() ? List.of("the candidate's answer is larger than maxBodyBytes") : reasons));
+            outcomes.compared(candidate.version, false);
             serve(target);
           }
         });
@@ -173,6 +168,23 @@ final class MirroredExchange extends Deadlines.Entry {
       stats.drop();
       serve(target);
     }
+  }
+
+  /**
+   * Neither version gave an answer that can be served: the request goes on to the target's other
+   * servers and then to older versions, as any request would. Both versions have seen it, so
+   * only a retry-safe request goes again.
+   */
+  private void failOver() {
+    if (!IdempotentRequest.retrySafe(exchange)) {
+      fail(StatusCodes.BAD_GATEWAY, "both versions failed: " + target.summary.failure());
+      return;
+    }
+    Route route = new Route(snapshot, target.version);
+    if (target.call != null) {
+      route.attempts.add(target.call.backend);
+    }
+    new ProxyExchange(exchange, route, requestBody, settings, outcomes, true, null, startNanos).start();
   }
 
   private List<String> compare(ResponseSummary t, ResponseSummary c) {
@@ -212,13 +224,16 @@ final class MirroredExchange extends Deadlines.Entry {
     exchange.getResponseSender().send(ByteBuffer.wrap(leg.body.toByteArray()));
   }
 
-  /** Serves the target's response as it streams, without waiting: it is too large to compare. */
-  private void streamTarget(ClientExchange result) {
+  /**
+   * Serves the target's response whole, its start from what was read and the rest as it streams:
+   * it is too large to compare.
+   */
+  private void streamTarget(ClientExchange result, ByteBuffer start) {
     decided = true;
     cancelTimer();
-    candidate.abort("not compared: the older version's response is larger than maxBodyBytes");
-    stats.skip();
-    ResponseStream.relay(exchange, result);
+    candidate.abort(FailureKind.CANCELLED, "not compared: the older version's answer is larger than maxBodyBytes");
+    stats.skip("the older version's answer is larger than maxBodyBytes (" + mirror.maxBodyBytes() + " bytes)");
+    ResponseStream.relay(exchange, result, start, result.getResponseChannel());
   }
 
   private void fail(int status, String why) {
@@ -255,6 +270,7 @@ final class MirroredExchange extends Deadlines.Entry {
     private BackendCall call;
     private ClientResponse response;
     private ClientExchange currentExchange;
+    /** The body's start, up to the comparison limit. */
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private final MessageDigest sha = sha256();
     private long length;
@@ -266,45 +282,51 @@ final class MirroredExchange extends Deadlines.Entry {
       this.isTarget = isTarget;
     }
 
+    /** Whether the whole body is held, so that it can be served. */
+    boolean whole() {
+      return length <= mirror.maxBodyBytes();
+    }
+
     void connect() {
       BackendPool.Backend backend = version.pool().choose(new Attempts());
       if (backend == null) {
+        outcomes.failure(version, null, FailureKind.NO_SERVER, started);
         finish("no server of version " + version.info().version() + " is available");
         return;
       }
-      call = new BackendCall(exchange, backend, requestBody, trustForwarded, this);
+      call = new BackendCall(exchange, backend, requestBody, null, settings.trustForwardedHeaders(), this);
       call.start();
     }
 
     @Override
-    public void onFailure(BackendCall c, String why, boolean sent) {
-      c.backend.failed();
-      version.outcomes().failure();
+    public void onFailure(BackendCall c, FailureKind kind, String why) {
+      outcomes.failure(version, c.backend, kind, c.startNanos);
       finish(why);
     }
 
     @Override
     public void onResponse(BackendCall c, ClientExchange result) {
-      if (result.getResponse().getResponseCode() >= 500) {
-        c.backend.failed();
+      int status = result.getResponse().getResponseCode();
+      if (isTarget) {
+        if (status >= 500) {
+          outcomes.failure(version, c.backend, FailureKind.SERVER_ERROR, c.startNanos);
+        } else {
+          outcomes.success(version, c.backend, status, c.startNanos);
+        }
       } else {
-        c.backend.succeeded();
+        outcomes.answered(c.backend, status);
       }
-      onResponse(result);
-    }
-
-    private void onResponse(ClientExchange result) {
       if (finished) {
         IoUtils.safeClose(result.getConnection());
         return;
       }
       this.response = result.getResponse();
       this.currentExchange = result;
+      boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
       String declared = response.getResponseHeaders().getFirst(Headers.CONTENT_LENGTH);
-      if (isTarget && !decided && declared != null && parseLong(declared) > mirror.maxBodyBytes()
-          && !exchange.getRequestMethod().equals(Methods.HEAD)) {
+      if (isTarget && !decided && !head && declared != null && parseLong(declared) > mirror.maxBodyBytes()) {
         finished = true;
-        streamTarget(result);
+        streamTarget(result, null);
         return;
       }
       StreamSourceChannel channel = result.getResponseChannel();
@@ -332,17 +354,21 @@ final class MirroredExchange extends Deadlines.Entry {
               buffer.flip();
               sha.update(buffer.duplicate());
               length += n;
-              if (isTarget && body.size() + n > MAX_BUFFERED_TARGET_BYTES) {
-                abort("the older version's response of unknown length passed "
-                    + MAX_BUFFERED_TARGET_BYTES + " bytes and cannot be held for comparison");
-                return;
-              }
-              if (isTarget || body.size() + n <= mirror.maxBodyBytes()) {
+              if (length <= mirror.maxBodyBytes()) {
                 body.write(buffer.array(), 0, n);
+              } else if (isTarget && !decided) {
+                // too large to compare: what was read goes first, then the rest as it comes
+                finished = true;
+                ch.suspendReads();
+                ch.getReadSetter().set(null);
+                ByteBuffer start = ByteBuffer.allocate(body.size() + n);
+                start.put(body.toByteArray()).put(buffer).flip();
+                streamTarget(result, start);
+                return;
               }
             }
           } catch (IOException e) {
-            abort("reading the response failed: " + e.getMessage());
+            abort(FailureKind.RESET, "reading the response failed: " + e.getMessage());
           }
         }
       };
@@ -350,27 +376,29 @@ final class MirroredExchange extends Deadlines.Entry {
     }
 
     private void complete() {
-      boolean whole = length <= mirror.maxBodyBytes();
       Map<String, List<String>> headers = new LinkedHashMap<>();
       for (HeaderValues values : response.getResponseHeaders()) {
         headers.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), List.copyOf(values));
       }
       summary = new ResponseSummary(response.getResponseCode(), headers, length, HexFormat.of().formatHex(sha.digest()),
-          whole ? ByteBuffer.wrap(body.toByteArray()) : null, System.nanoTime() - started, null);
+          whole() ? ByteBuffer.wrap(body.toByteArray()) : null, System.nanoTime() - started, null);
       finished = true;
       legDone(this);
     }
 
     /** Gives this leg up: closes its connection so that it is not reused half-read. */
-    void abort(String why) {
+    void abort(FailureKind kind, String why) {
       if (finished) {
         return;
       }
       if (call != null && !call.done()) {
-        call.abort(why);
+        call.abort(kind, why);
       } else {
         if (response != null && currentExchange != null) {
           IoUtils.safeClose(currentExchange.getConnection());
+          if (kind.blamesServer()) {
+            outcomes.failure(version, call.backend, kind, call.startNanos);
+          }
         }
         finish(why);
       }

@@ -3,35 +3,48 @@ package io.handover.engine.proxy;
 import io.undertow.client.ClientExchange;
 import io.undertow.client.ClientResponse;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpAttachments;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
 import io.undertow.util.Transfer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
 import org.xnio.channels.StreamSinkChannel;
+import org.xnio.channels.StreamSourceChannel;
 
-/** Streams a backend's response to the client as it arrives, without holding the body. */
+/**
+ * Moves a backend's response to the client as it arrives, without holding the body: status,
+ * headers (hop-by-hop ones dropped), every body byte, and the trailers of a chunked body. Past this
+ * point the client has the status line: a failure can only cut the connection, never shorten a
+ * body that then looks complete.
+ */
 final class ResponseStream {
 
   private ResponseStream() {}
 
-  /**
-   * Copies the status and headers (those already set on the exchange win), then moves the body.
-   * Past this point the client has the status line: a failure can only cut the connection.
-   */
+  /** Relays the whole response. */
   static void relay(HttpServerExchange exchange, ClientExchange result) {
-    ClientResponse response = result.getResponse();
-    exchange.setStatusCode(response.getResponseCode());
-    HeaderMap to = exchange.getResponseHeaders();
-    for (HeaderValues values : response.getResponseHeaders()) {
-      if (!to.contains(values.getHeaderName())) {
-        to.putAll(values.getHeaderName(), values);
-      }
-    }
-    HopByHopHeaders.strip(to);
+    relay(exchange, result, null, result.getResponseChannel());
+  }
+
+  /**
+   * Relays a response whose body's start was already read into {@code start}, then the rest of
+   * {@code rest}. Headers already set on the exchange win over the backend's.
+   */
+  static void relay(HttpServerExchange exchange, ClientExchange result, ByteBuffer start, StreamSourceChannel rest) {
+    copyHead(exchange, result.getResponse());
+    HopByHopHeaders.strip(exchange.getResponseHeaders());
     ChannelListener<StreamSinkChannel> finish = channel -> {
+      HeaderMap trailers = result.getAttachment(HttpAttachments.REQUEST_TRAILERS);
+      if (trailers != null) {
+        // Undertow's client keeps a response's trailers under this key; its server writes these
+        exchange.putAttachment(HttpAttachments.RESPONSE_TRAILERS, trailers);
+      }
       try {
         channel.shutdownWrites();
         if (!channel.flush()) {
@@ -42,8 +55,74 @@ final class ResponseStream {
         IoUtils.safeClose(exchange.getConnection());
       }
     };
-    Transfer.initiateTransfer(result.getResponseChannel(), exchange.getResponseChannel(), ChannelListeners.closingChannelListener(),
-        finish, (ch, e) -> IoUtils.safeClose(ch, result.getConnection(), exchange.getConnection()),
-        (ch, e) -> IoUtils.safeClose(ch, result.getConnection()), exchange.getConnection().getByteBufferPool());
+    StreamSinkChannel sink = exchange.getResponseChannel();
+    Runnable transfer = () -> Transfer.initiateTransfer(rest, sink, ChannelListeners.closingChannelListener(), finish,
+        (ch, e) -> IoUtils.safeClose(ch, result.getConnection(), exchange.getConnection()),
+        (ch, e) -> IoUtils.safeClose(ch, result.getConnection(), exchange.getConnection()),
+        exchange.getConnection().getByteBufferPool());
+    if (start == null || !start.hasRemaining()) {
+      transfer.run();
+      return;
+    }
+    ChannelListener<StreamSinkChannel> writer = new ChannelListener<>() {
+      @Override
+      public void handleEvent(StreamSinkChannel ch) {
+        try {
+          while (start.hasRemaining()) {
+            if (ch.write(start) == 0) {
+              ch.getWriteSetter().set(this);
+              ch.resumeWrites();
+              return;
+            }
+          }
+          ch.suspendWrites();
+          ch.getWriteSetter().set(null);
+          transfer.run();
+        } catch (IOException e) {
+          IoUtils.safeClose(ch, result.getConnection(), exchange.getConnection());
+        }
+      }
+    };
+    writer.handleEvent(sink);
+  }
+
+  /**
+   * Answers {@code 101} with the backend's upgrade headers, then bridges the two connections byte
+   * for byte until either side closes. The socket stays on this server whatever happens to the
+   * versions afterwards.
+   */
+  static void upgrade(HttpServerExchange exchange, ClientExchange result) {
+    exchange.upgradeChannel((StreamConnection client, HttpServerExchange ex) -> {
+      StreamConnection server = null;
+      try {
+        server = result.getConnection().performUpgrade();
+        bridge(server.getSourceChannel(), client.getSinkChannel(), client, server, result);
+        bridge(client.getSourceChannel(), server.getSinkChannel(), client, server, result);
+      } catch (IOException e) {
+        IoUtils.safeClose(client, server);
+      }
+    });
+    copyHead(exchange, result.getResponse());
+    exchange.getResponseHeaders().put(Headers.CONNECTION, Headers.UPGRADE_STRING);
+    exchange.endExchange();
+  }
+
+  private static void bridge(StreamSourceChannel from, StreamSinkChannel to, StreamConnection a, StreamConnection b,
+      ClientExchange result) {
+    ChannelListener<StreamSinkChannel> closeWhenDone = ChannelListeners.writeShutdownChannelListener(
+        ChannelListeners.flushingChannelListener(ChannelListeners.closingChannelListener(), ChannelListeners.closingChannelExceptionHandler()),
+        ChannelListeners.closingChannelExceptionHandler());
+    Transfer.initiateTransfer(from, to, ChannelListeners.closingChannelListener(), closeWhenDone,
+        (ch, e) -> IoUtils.safeClose(a, b), (ch, e) -> IoUtils.safeClose(a, b), result.getConnection().getBufferPool());
+  }
+
+  private static void copyHead(HttpServerExchange exchange, ClientResponse response) {
+    exchange.setStatusCode(response.getResponseCode());
+    HeaderMap to = exchange.getResponseHeaders();
+    for (HeaderValues values : response.getResponseHeaders()) {
+      if (!to.contains(values.getHeaderName())) {
+        to.putAll(values.getHeaderName(), values);
+      }
+    }
   }
 }

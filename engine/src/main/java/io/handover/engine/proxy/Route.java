@@ -2,15 +2,13 @@ package io.handover.engine.proxy;
 
 import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.registry.Snapshot;
-import io.undertow.util.AttachmentKey;
+import io.handover.engine.telemetry.FailureKind;
 
 /**
  * Where one request is going: the snapshot it was routed on and the version it is trying now.
- * Attached to the exchange; touched only by the exchange's own thread, one step at a time.
+ * Touched only by the exchange's own thread, one step at a time.
  */
 final class Route {
-
-  static final AttachmentKey<Route> KEY = AttachmentKey.create(Route.class);
 
   final Snapshot snapshot;
   final Attempts attempts = new Attempts();
@@ -27,13 +25,13 @@ final class Route {
    * The next server to try: an untried available one of the current version, else of the next
    * older active version; null when none is left. Marks it as tried.
    */
-  BackendPool.Backend nextBackend() {
+  BackendPool.Backend nextBackend(AttemptOutcomes outcomes) {
     BackendPool.Backend b;
     while ((b = version.pool().choose(attempts)) == null) {
       if (failovers == 0 && attempts.size() == 0) {
         // the chosen version had no server to offer at all (all ejected or failing health
         // checks): that counts against it, or an ejected version would never be rolled back
-        version.outcomes().failure();
+        outcomes.failure(version, null, FailureKind.NO_SERVER, System.nanoTime());
       }
       if (!failover()) {
         return null;

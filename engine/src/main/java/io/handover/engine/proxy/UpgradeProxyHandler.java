@@ -10,10 +10,10 @@ import io.handover.engine.registry.Snapshot;
 import io.handover.engine.registry.VersionRegistry;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.handlers.ResponseCodeHandler;
-import io.undertow.server.handlers.proxy.ProxyHandler;
 import io.undertow.util.Headers;
+import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.StatusCodes;
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -21,11 +21,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
 
 /**
  * The request path. On the IO thread, for every request: read the current snapshot, let the newest
- * active version's strategy pick the version, then hand the request to Undertow's proxy, whose
- * {@link VersionProxyClient} connects to that version and falls back to older ones.
+ * active version's strategy pick the version, read the start of the body (all of it when it is small
+ * enough to hold), then hand the request to one {@link ProxyExchange} — or, when the strategy
+ * mirrors it and the body is held whole, to a {@link MirroredExchange}.
  */
 public final class UpgradeProxyHandler implements HttpHandler {
 
@@ -34,9 +36,8 @@ public final class UpgradeProxyHandler implements HttpHandler {
 
   private final VersionRegistry registry;
   private final ProxySettings settings;
-  private final ProxyHandler proxy;
   private final ThreadPoolExecutor comparisons;
-  private final IdempotentRequest retrySafe = new IdempotentRequest();
+  private final AttemptOutcomes outcomes = new AttemptOutcomes();
   private final AtomicLong strategyFailures = new AtomicLong();
   private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
@@ -50,18 +51,11 @@ public final class UpgradeProxyHandler implements HttpHandler {
       t.setDaemon(true);
       return t;
     });
-    this.proxy = ProxyHandler.builder()
-        .setProxyClient(new VersionProxyClient())
-        .setMaxRequestTime(settings.maxRequestTimeMillis())
-        .setReuseXForwarded(settings.trustForwardedHeaders())
-        .setRewriteHostHeader(false)
-        .setIdempotentRequestPredicate(retrySafe)
-        .setNext(ResponseCodeHandler.HANDLE_404)
-        .build();
   }
 
   @Override
-  public void handleRequest(HttpServerExchange exchange) throws Exception {
+  public void handleRequest(HttpServerExchange exchange) {
+    long startNanos = System.nanoTime();
     exchange.addDefaultResponseListener(ErrorResponses.JSON_BODY);
     Snapshot snapshot = registry.snapshot();
     LiveVersion newest = snapshot.newestActive();
@@ -83,35 +77,54 @@ public final class UpgradeProxyHandler implements HttpHandler {
         }
       });
     }
-    HopByHopHeaders.strip(exchange.getRequestHeaders());
-    Mirror mirror = decision.mirror();
-    if (mirror != null && mirrors(exchange, snapshot, target, mirror)) {
-      new MirroredExchange(exchange, target, snapshot.get(mirror.candidate()), mirror, comparisons,
-          settings.trustForwardedHeaders()).start(settings.maxRequestTimeMillis());
-      return;
+    if (HopByHopHeaders.connectionHas(exchange.getRequestHeaders(), "close")) {
+      // Undertow only honours a Connection header that is exactly "close"
+      exchange.setPersistent(false);
     }
-    Route route = new Route(snapshot, target);
-    if (RequestBodies.fitInMemory(exchange, settings.maxBufferedBodyBytes())) {
-      new FailoverExchange(exchange, route, settings, retrySafe.resolve(exchange)).start();
-      return;
-    }
-    // a large or chunked body is streamed: Undertow's proxy retries it only while nothing was sent
-    exchange.addResponseCommitListener(ex -> HopByHopHeaders.strip(ex.getResponseHeaders()));
-    exchange.putAttachment(Route.KEY, route);
-    proxy.handleRequest(exchange);
+    String upgrade = HopByHopHeaders.upgradeRequested(exchange.getRequestHeaders());
+    LiveVersion routed = target;
+    Mirror mirror = upgrade == null ? mirrorFor(exchange, snapshot, target, decision.mirror()) : null;
+    int limit = mirror == null ? settings.maxBufferedBodyBytes()
+        : (int) Math.min(Integer.MAX_VALUE - 16, Math.max(settings.maxBufferedBodyBytes(), mirror.maxBodyBytes()));
+    // Dispatched so that the exchange stays open while its body arrives and the backends answer.
+    exchange.dispatch(SameThreadExecutor.INSTANCE, () -> RequestBody.read(exchange, limit, new RequestBody.Listener() {
+      @Override
+      public void onBody(RequestBody body) {
+        LiveVersion candidate = mirror == null ? null : snapshot.get(mirror.candidate());
+        if (candidate != null && body.complete() && body.heldLength() <= mirror.maxBodyBytes()) {
+          new MirroredExchange(exchange, snapshot, routed, candidate, mirror, body, comparisons, settings, outcomes,
+              startNanos).start();
+          return;
+        }
+        if (candidate != null) {
+          candidate.mirrorStats().skip("the request body is larger than maxBodyBytes");
+        }
+        new ProxyExchange(exchange, new Route(snapshot, routed), body, settings, outcomes,
+            IdempotentRequest.retrySafe(exchange), upgrade, startNanos).start();
+      }
+
+      @Override
+      public void onClientError(IOException e) {
+        // a body that breaks off or breaks its framing never reaches a backend
+        IoUtils.safeClose(exchange.getConnection());
+      }
+    }));
   }
 
-  private static boolean mirrors(HttpServerExchange exchange, Snapshot snapshot, LiveVersion target, Mirror mirror) {
+  /** The decision's mirror when it can be carried out for this request, else null (counted). */
+  private static Mirror mirrorFor(HttpServerExchange exchange, Snapshot snapshot, LiveVersion target, Mirror mirror) {
+    if (mirror == null) {
+      return null;
+    }
     LiveVersion candidate = snapshot.get(mirror.candidate());
     if (candidate == null || !candidate.info().isActive() || candidate == target) {
-      return false;
+      return null;
     }
-    if (mirror.mirrorMethods().contains(exchange.getRequestMethod().toString())
-        && RequestBodies.fitInMemory(exchange, mirror.maxBodyBytes())) {
-      return true;
+    if (!mirror.mirrorMethods().contains(exchange.getRequestMethod().toString())) {
+      candidate.mirrorStats().skip("the method " + exchange.getRequestMethod() + " is not mirrored");
+      return null;
     }
-    candidate.mirrorStats().skip();
-    return false;
+    return mirror;
   }
 
   private RoutingDecision decide(HttpServerExchange exchange, Snapshot snapshot, LiveVersion newest) {

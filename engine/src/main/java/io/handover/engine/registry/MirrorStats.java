@@ -24,6 +24,7 @@ public final class MirrorStats {
   private final LongAdder dropped = new LongAdder();
   private final LongAdder consecutiveMatches = new LongAdder();
   private final ArrayDeque<Mismatch> last = new ArrayDeque<>();
+  private volatile String lastSkipReason;
 
   public void match() {
     matches.increment();
@@ -41,9 +42,15 @@ public final class MirrorStats {
     }
   }
 
-  /** A request that was not mirrored (method, body size, or no second version). */
-  public void skip() {
+  /** A request that was not mirrored or not compared (method, body or answer size), and why. */
+  public void skip(String reason) {
     skipped.increment();
+    lastSkipReason = reason;
+  }
+
+  /** Why the last request was skipped, or null when none was. */
+  public String lastSkipReason() {
+    return lastSkipReason;
   }
 
   /** A comparison dropped because the comparison workers were saturated. */

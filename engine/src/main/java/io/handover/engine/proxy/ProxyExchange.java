@@ -1,73 +1,70 @@
 package io.handover.engine.proxy;
 
+import io.handover.engine.telemetry.FailureKind;
 import io.undertow.client.ClientExchange;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.StatusCodes;
 import org.xnio.IoUtils;
 
 /**
- * A request whose body is buffered, so it can be sent again: tries the servers its {@link Route}
+ * The request path of every request that is not mirrored: tries the servers its {@link Route}
  * offers — the chosen version's, then older versions' — until one answers. An attempt fails on a
  * refused or reset connection, on no response head within the first-byte timeout, or on a failover
- * status (502/503/504 by default). A failed attempt is retried when nothing was sent, or when the
- * request is retry-safe (idempotent method or {@code Idempotency-Key}). The answer that is kept is
- * streamed to the client and never retried. Runs on the exchange's IO thread.
+ * status (502/503/504 by default). A failed attempt is retried while nothing was sent; after that
+ * only when the body is held whole and the request is retry-safe (idempotent method or
+ * {@code Idempotency-Key}). The answer that is kept is streamed to the client and never retried; an
+ * accepted upgrade (WebSocket) becomes a byte bridge to that server. Runs on the exchange's IO
+ * thread.
  */
-final class FailoverExchange extends Deadlines.Entry implements BackendCall.Listener {
+final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listener {
 
   private final HttpServerExchange exchange;
   private final Route route;
+  private final RequestBody body;
   private final ProxySettings settings;
+  private final AttemptOutcomes outcomes;
   private final boolean retrySafe;
-  private byte[] body;
+  private final String upgrade;
+  private final long startNanos;
   private BackendCall call;
   private Deadlines deadlines;
-  private long startNanos;
   /** Whether the pending deadline is the current attempt's first-byte timeout (else the request's). */
   private boolean awaitingFirstByte;
   /** The response being relayed to the client, once one was kept. */
   private ClientExchange relayed;
   private long lastBytesSent;
-  private String lastFailure = "no server was available";
-  private int lastStatus = StatusCodes.SERVICE_UNAVAILABLE;
+  private FailureKind lastFailure = FailureKind.NO_SERVER;
+  private String lastReason = "no server was available";
   private boolean finished;
 
-  FailoverExchange(HttpServerExchange exchange, Route route, ProxySettings settings, boolean retrySafe) {
+  ProxyExchange(HttpServerExchange exchange, Route route, RequestBody body, ProxySettings settings, AttemptOutcomes outcomes,
+      boolean retrySafe, String upgrade, long startNanos) {
     this.exchange = exchange;
     this.route = route;
+    this.body = body;
     this.settings = settings;
+    this.outcomes = outcomes;
     this.retrySafe = retrySafe;
+    this.upgrade = upgrade;
+    this.startNanos = startNanos;
   }
 
+  /** Starts the first attempt; the exchange must have been dispatched. */
   void start() {
     deadlines = Deadlines.of(exchange.getIoThread());
-    startNanos = System.nanoTime();
-    exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
-      if (exchange.getRequestContentLength() > 0) {
-        // A body that arrives later is handed over inside a handler call, which would end the
-        // exchange on return unless it is dispatched again.
-        exchange.getRequestReceiver().receiveFullBytes((ex, bytes) -> ex.dispatch(SameThreadExecutor.INSTANCE, () -> {
-          body = bytes;
-          attempt();
-        }), (ex, e) -> fail(StatusCodes.BAD_REQUEST, "the request body could not be read: " + e.getMessage()));
-      } else {
-        body = new byte[0];
-        attempt();
-      }
-    });
+    attempt();
   }
 
   private void attempt() {
     if (finished) {
       return;
     }
-    BackendPool.Backend backend = route.nextBackend();
+    BackendPool.Backend backend = route.nextBackend(outcomes);
     if (backend == null) {
-      fail(lastStatus, lastFailure);
+      fail(lastFailure.clientStatus(), lastReason);
       return;
     }
-    call = new BackendCall(exchange, backend, body, settings.trustForwardedHeaders(), this);
+    call = new BackendCall(exchange, backend, body, upgrade, settings.trustForwardedHeaders(), this);
     awaitingFirstByte = true;
     deadlines.schedule(this, Math.min(settings.firstByteTimeoutMillis(), remainingMillis()));
     call.start();
@@ -94,27 +91,36 @@ final class FailoverExchange extends Deadlines.Entry implements BackendCall.List
       BackendCall pending = call;
       fail(StatusCodes.GATEWAY_TIME_OUT, "no version answered within " + settings.maxRequestTimeMillis() + " ms");
       if (pending != null) {
-        pending.abort("the request time limit passed");
+        pending.abort(FailureKind.REQUEST_TIME_LIMIT, "the request time limit passed");
       }
-    } else if (awaitingFirstByte && route.hasAlternative()) {
+    } else if (awaitingFirstByte && route.hasAlternative() && (!call.sent() || mayResend())) {
       // giving up only helps when another server could answer; the last one is waited for
       // (up to the request time limit)
-      call.abort("no answer from " + call.backend.address() + " within " + settings.firstByteTimeoutMillis() + " ms");
+      call.abort(FailureKind.FIRST_BYTE_TIMEOUT,
+          "no answer from " + call.backend.address() + " within " + settings.firstByteTimeoutMillis() + " ms");
     } else {
       awaitingFirstByte = false;
       deadlines.schedule(this, remainingMillis());
     }
   }
 
+  /** Whether a request that reached a server may be sent to another one. */
+  private boolean mayResend() {
+    return retrySafe && body.complete() && upgrade == null;
+  }
+
   @Override
-  public void onFailure(BackendCall c, String why, boolean sent) {
-    c.backend.failed();
-    route.version.outcomes().failure();
-    lastFailure = why;
-    // 504: it hung; 502: it broke while answering; 503: it could not be reached at all
-    lastStatus = why.startsWith("no answer") ? StatusCodes.GATEWAY_TIME_OUT
-        : sent ? StatusCodes.BAD_GATEWAY : StatusCodes.SERVICE_UNAVAILABLE;
-    if (!sent || retrySafe) {
+  public void onFailure(BackendCall c, FailureKind kind, String why) {
+    outcomes.failure(route.version, c.backend, kind, c.startNanos);
+    if (kind == FailureKind.CLIENT_ABORTED || finished) {
+      // the client broke its own request: nothing to answer, and nobody to blame
+      finish();
+      IoUtils.safeClose(exchange.getConnection());
+      return;
+    }
+    lastFailure = kind;
+    lastReason = why;
+    if (!c.sent() || mayResend()) {
       attempt();
     } else {
       fail(StatusCodes.BAD_GATEWAY, why + "; not retried: the request is not idempotent (add an Idempotency-Key to allow it)");
@@ -129,19 +135,22 @@ final class FailoverExchange extends Deadlines.Entry implements BackendCall.List
     }
     int status = result.getResponse().getResponseCode();
     if (status >= 500) {
-      c.backend.failed();
-      route.version.outcomes().failure();
-      if (settings.failoverStatuses().contains(status) && retrySafe && route.hasAlternative()) {
+      outcomes.failure(route.version, c.backend, FailureKind.SERVER_ERROR, c.startNanos);
+      if (settings.failoverStatuses().contains(status) && mayResend() && route.hasAlternative()) {
         // the answer is dropped, so its connection cannot be reused
         IoUtils.safeClose(result.getConnection());
-        lastFailure = c.backend.address() + " answered " + status;
-        lastStatus = StatusCodes.BAD_GATEWAY;
+        lastFailure = FailureKind.SERVER_ERROR;
+        lastReason = c.backend.address() + " answered " + status;
         attempt();
         return;
       }
     } else {
-      c.backend.succeeded();
-      route.version.outcomes().success();
+      outcomes.success(route.version, c.backend, status, c.startNanos);
+    }
+    if (status == StatusCodes.SWITCHING_PROTOCOLS && upgrade != null) {
+      finish();
+      ResponseStream.upgrade(exchange, result);
+      return;
     }
     stream(result);
   }
@@ -171,18 +180,20 @@ final class FailoverExchange extends Deadlines.Entry implements BackendCall.List
       deadlines.schedule(this, settings.firstByteTimeoutMillis());
       return;
     }
-    call.backend.failed();
-    route.version.outcomes().failure();
+    outcomes.failure(route.version, call.backend, FailureKind.STALLED_BODY, call.startNanos);
     IoUtils.safeClose(relayed.getConnection(), exchange.getConnection());
   }
 
+  private void finish() {
+    finished = true;
+    deadlines.cancel(this);
+  }
 
   private void fail(int status, String why) {
     if (finished) {
       return;
     }
-    finished = true;
-    deadlines.cancel(this);
+    finish();
     if (exchange.isResponseStarted()) {
       IoUtils.safeClose(exchange.getConnection());
     } else {

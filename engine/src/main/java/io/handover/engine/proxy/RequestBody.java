@@ -1,0 +1,157 @@
+package io.handover.engine.proxy;
+
+import io.undertow.connector.PooledByteBuffer;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.xnio.ChannelListener;
+import org.xnio.channels.StreamSourceChannel;
+
+/**
+ * A request's body as the proxy holds it: the bytes read so far and, when the body was larger than
+ * the proxy holds, the client's channel with the rest still in it. A complete body can be sent again
+ * (to another server, or to two versions); a partial one is streamed once. Memory grows only as
+ * bytes arrive, never to a size the client merely declared. Confined to the exchange's IO thread.
+ */
+final class RequestBody {
+
+  /** Hears how reading the start of the body ended. */
+  interface Listener {
+    void onBody(RequestBody body);
+
+    /** The client went away or sent a malformed body; nothing was forwarded. */
+    void onClientError(IOException e);
+  }
+
+  private static final byte[] NO_BYTES = new byte[0];
+  static final RequestBody EMPTY = new RequestBody(NO_BYTES, 0, null, false);
+
+  private final byte[] bytes;
+  private final int length;
+  private final StreamSourceChannel rest;
+  private final boolean chunked;
+
+  private RequestBody(byte[] bytes, int length, StreamSourceChannel rest, boolean chunked) {
+    this.bytes = bytes;
+    this.length = length;
+    this.rest = rest;
+    this.chunked = chunked;
+  }
+
+  /** Whether the whole body is held, so that it can be sent more than once. */
+  boolean complete() {
+    return rest == null;
+  }
+
+  /** The bytes held: the whole body when complete, else its start. */
+  ByteBuffer held() {
+    return ByteBuffer.wrap(bytes, 0, length);
+  }
+
+  int heldLength() {
+    return length;
+  }
+
+  /** The client's channel with what is left of a body too large to hold; null when complete. */
+  StreamSourceChannel rest() {
+    return rest;
+  }
+
+  /** Whether the client framed the body in chunks (it is forwarded the same way, trailers too). */
+  boolean chunked() {
+    return chunked;
+  }
+
+  /** A copy of the whole body; only for a complete one. */
+  byte[] toByteArray() {
+    return Arrays.copyOf(bytes, length);
+  }
+
+  /**
+   * Reads the body of the exchange, without blocking, until it ends or more than {@code limit}
+   * bytes arrived, then calls the listener on the IO thread. The exchange must have been
+   * dispatched, so that it stays open while the body arrives.
+   */
+  static void read(HttpServerExchange exchange, int limit, Listener listener) {
+    boolean chunked = exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
+    long declared = exchange.getRequestContentLength();
+    if (!chunked && declared <= 0) {
+      listener.onBody(EMPTY);
+      return;
+    }
+    StreamSourceChannel channel = exchange.getRequestChannel();
+    if (!chunked && declared > limit) {
+      listener.onBody(new RequestBody(NO_BYTES, 0, channel, false));
+      return;
+    }
+    int initial = chunked ? Math.min(limit, 16 * 1024) : (int) declared;
+    new Reader(exchange, channel, limit, chunked, Math.max(initial, 1), listener).handleEvent(channel);
+  }
+
+  private static final class Reader implements ChannelListener<StreamSourceChannel> {
+    private final HttpServerExchange exchange;
+    private final StreamSourceChannel channel;
+    private final int limit;
+    private final boolean chunked;
+    private final Listener listener;
+    private byte[] bytes;
+    private int length;
+
+    Reader(HttpServerExchange exchange, StreamSourceChannel channel, int limit, boolean chunked, int initial, Listener listener) {
+      this.exchange = exchange;
+      this.channel = channel;
+      this.limit = limit;
+      this.chunked = chunked;
+      this.listener = listener;
+      // a declared length is only a claim: start small and grow as bytes arrive
+      this.bytes = new byte[Math.min(initial, 16 * 1024)];
+    }
+
+    @Override
+    public void handleEvent(StreamSourceChannel ch) {
+      try (PooledByteBuffer pooled = exchange.getConnection().getByteBufferPool().allocate()) {
+        ByteBuffer buffer = pooled.getBuffer();
+        while (true) {
+          buffer.clear();
+          int n = ch.read(buffer);
+          if (n == -1) {
+            done(null);
+            return;
+          }
+          if (n == 0) {
+            ch.getReadSetter().set(this);
+            ch.resumeReads();
+            return;
+          }
+          buffer.flip();
+          append(buffer);
+          if (length > limit) {
+            done(ch);
+            return;
+          }
+        }
+      } catch (IOException e) {
+        ch.suspendReads();
+        ch.getReadSetter().set(null);
+        listener.onClientError(e);
+      }
+    }
+
+    private void append(ByteBuffer buffer) {
+      int n = buffer.remaining();
+      if (length + n > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(length + n, Math.min(bytes.length * 2, limit + n)));
+      }
+      buffer.get(bytes, length, n);
+      length += n;
+    }
+
+    private void done(StreamSourceChannel rest) {
+      channel.suspendReads();
+      channel.getReadSetter().set(null);
+      listener.onBody(new RequestBody(bytes, length, rest, chunked));
+    }
+  }
+}
