@@ -316,8 +316,11 @@ final class MirroredExchange extends Deadlines.Entry {
       } else {
         outcomes.answered(c.backend, status);
       }
-      if (finished) {
+      if (finished || InterimResponses.isInterim(status)) {
+        // an interim answer is not compared: the leg is given up, and a request both legs gave up
+        // is served by the failover path, which reads past interim answers
         IoUtils.safeClose(result.getConnection());
+        finish("an interim answer (" + status + ") is not compared");
         return;
       }
       this.response = result.getResponse();

@@ -4,6 +4,7 @@ import io.handover.engine.telemetry.FailureKind;
 import io.undertow.client.ClientExchange;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.StatusCodes;
+import java.io.IOException;
 import org.xnio.IoUtils;
 
 /**
@@ -134,6 +135,10 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
       return;
     }
     int status = result.getResponse().getResponseCode();
+    if (InterimResponses.isInterim(status)) {
+      relayFinal(c, result);
+      return;
+    }
     if (status >= 500) {
       outcomes.failure(route.version, c.backend, FailureKind.SERVER_ERROR, c.startNanos);
       if (settings.failoverStatuses().contains(status) && mayResend() && route.hasAlternative()) {
@@ -153,6 +158,28 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
       return;
     }
     stream(result);
+  }
+
+  /** The server sent interim answers first: the final one is read past them and relayed. */
+  private void relayFinal(BackendCall c, ClientExchange interim) {
+    InterimResponses.readFinal(interim, new InterimResponses.Listener() {
+      @Override
+      public void onFinal(InterimResponses.Final response) {
+        if (response.status() >= 500) {
+          outcomes.failure(route.version, c.backend, FailureKind.SERVER_ERROR, c.startNanos);
+        } else {
+          outcomes.success(route.version, c.backend, response.status(), c.startNanos);
+        }
+        finish();
+        ResponseStream.relay(exchange, response);
+      }
+
+      @Override
+      public void onFailure(IOException e) {
+        outcomes.failure(route.version, c.backend, FailureKind.RESET, c.startNanos);
+        fail(StatusCodes.BAD_GATEWAY, c.backend.address() + " failed after an interim answer: " + e.getMessage());
+      }
+    });
   }
 
   private void stream(ClientExchange result) {

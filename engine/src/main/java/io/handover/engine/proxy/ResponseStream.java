@@ -4,10 +4,12 @@ import io.undertow.client.ClientExchange;
 import io.undertow.client.ClientResponse;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.protocol.http.HttpAttachments;
+import io.undertow.util.Attachable;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.Transfer;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.xnio.ChannelListener;
@@ -37,10 +39,25 @@ final class ResponseStream {
    * {@code rest}. Headers already set on the exchange win over the backend's.
    */
   static void relay(HttpServerExchange exchange, ClientExchange result, ByteBuffer start, StreamSourceChannel rest) {
-    copyHead(exchange, result.getResponse());
+    ClientResponse response = result.getResponse();
+    relay(exchange, response.getResponseCode(), response.getResponseHeaders(), result, result.getConnection(), start, rest);
+  }
+
+  /** Relays a final answer read past interim ones; its connection is closed at the end. */
+  static void relay(HttpServerExchange exchange, InterimResponses.Final response) {
+    exchange.addExchangeCompleteListener((ex, next) -> {
+      IoUtils.safeClose(response.connection());
+      next.proceed();
+    });
+    relay(exchange, response.status(), response.headers(), response.trailers(), response.connection(), null, response.body());
+  }
+
+  private static void relay(HttpServerExchange exchange, int status, HeaderMap headers, Attachable trailerSource,
+      Closeable backend, ByteBuffer start, StreamSourceChannel rest) {
+    copyHead(exchange, status, headers);
     HopByHopHeaders.strip(exchange.getResponseHeaders());
     ChannelListener<StreamSinkChannel> finish = channel -> {
-      HeaderMap trailers = result.getAttachment(HttpAttachments.REQUEST_TRAILERS);
+      HeaderMap trailers = trailerSource.getAttachment(HttpAttachments.REQUEST_TRAILERS);
       if (trailers != null) {
         // Undertow's client keeps a response's trailers under this key; its server writes these
         exchange.putAttachment(HttpAttachments.RESPONSE_TRAILERS, trailers);
@@ -57,8 +74,8 @@ final class ResponseStream {
     };
     StreamSinkChannel sink = exchange.getResponseChannel();
     Runnable transfer = () -> Transfer.initiateTransfer(rest, sink, ChannelListeners.closingChannelListener(), finish,
-        (ch, e) -> IoUtils.safeClose(ch, result.getConnection(), exchange.getConnection()),
-        (ch, e) -> IoUtils.safeClose(ch, result.getConnection(), exchange.getConnection()),
+        (ch, e) -> IoUtils.safeClose(ch, backend, exchange.getConnection()),
+        (ch, e) -> IoUtils.safeClose(ch, backend, exchange.getConnection()),
         exchange.getConnection().getByteBufferPool());
     if (start == null || !start.hasRemaining()) {
       transfer.run();
@@ -79,7 +96,7 @@ final class ResponseStream {
           ch.getWriteSetter().set(null);
           transfer.run();
         } catch (IOException e) {
-          IoUtils.safeClose(ch, result.getConnection(), exchange.getConnection());
+          IoUtils.safeClose(ch, backend, exchange.getConnection());
         }
       }
     };
@@ -102,7 +119,7 @@ final class ResponseStream {
         IoUtils.safeClose(client, server);
       }
     });
-    copyHead(exchange, result.getResponse());
+    copyHead(exchange, result.getResponse().getResponseCode(), result.getResponse().getResponseHeaders());
     exchange.getResponseHeaders().put(Headers.CONNECTION, Headers.UPGRADE_STRING);
     exchange.endExchange();
   }
@@ -116,10 +133,10 @@ final class ResponseStream {
         (ch, e) -> IoUtils.safeClose(a, b), (ch, e) -> IoUtils.safeClose(a, b), result.getConnection().getBufferPool());
   }
 
-  private static void copyHead(HttpServerExchange exchange, ClientResponse response) {
-    exchange.setStatusCode(response.getResponseCode());
+  private static void copyHead(HttpServerExchange exchange, int status, HeaderMap from) {
+    exchange.setStatusCode(status);
     HeaderMap to = exchange.getResponseHeaders();
-    for (HeaderValues values : response.getResponseHeaders()) {
+    for (HeaderValues values : from) {
       if (!to.contains(values.getHeaderName())) {
         to.putAll(values.getHeaderName(), values);
       }
