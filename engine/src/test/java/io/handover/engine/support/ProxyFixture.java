@@ -75,10 +75,20 @@ public final class ProxyFixture implements AutoCloseable {
    */
   public String addVersion(String version, String transition, String fields, TestBackend... backends)
       throws IOException, InterruptedException {
-    StringBuilder servers = new StringBuilder();
-    for (TestBackend b : backends) {
-      servers.append(servers.length() == 0 ? "" : ",").append(b.serverJson());
+    String[] servers = new String[backends.length];
+    for (int i = 0; i < backends.length; i++) {
+      servers[i] = backends[i].serverJson();
     }
+    return addVersionOn(version, transition, fields, servers);
+  }
+
+  /**
+   * Adds a version on servers given as JSON objects (e.g. {@link RawBackend#serverJson()}) and
+   * returns its id; fails unless 202.
+   */
+  public String addVersionOn(String version, String transition, String fields, String... serverJsons)
+      throws IOException, InterruptedException {
+    String servers = String.join(",", serverJsons);
     String json = "{\"cluster\":{\"servers\":[" + servers + "],\"version\":\"" + version + "\""
         + (transition == null ? "" : ",\"upgradeTransition\":" + transition)
         + (fields == null ? "" : "," + fields) + "}}";

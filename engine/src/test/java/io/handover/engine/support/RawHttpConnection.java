@@ -33,6 +33,7 @@ public final class RawHttpConnection implements AutoCloseable {
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
+  private Map<String, List<String>> lastTrailers = Map.of();
 
   public RawHttpConnection(int port) throws IOException {
     this.socket = new Socket("127.0.0.1", port);
@@ -45,6 +46,22 @@ public final class RawHttpConnection implements AutoCloseable {
   public void send(String raw) throws IOException {
     out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
+  }
+
+  /** Sends raw bytes as they are. */
+  public void send(byte[] raw) throws IOException {
+    out.write(raw);
+    out.flush();
+  }
+
+  /** How long a read may wait for bytes before it fails with a timeout. */
+  public void readTimeoutMillis(int millis) throws IOException {
+    socket.setSoTimeout(millis);
+  }
+
+  /** The trailer fields of the last chunked response read (names lower case); empty if none. */
+  public Map<String, List<String>> lastTrailers() {
+    return lastTrailers;
   }
 
   /** A GET with the given extra header lines (each without CRLF). */
@@ -74,6 +91,7 @@ public final class RawHttpConnection implements AutoCloseable {
           .add(l.substring(colon + 1).strip());
     }
     byte[] body;
+    lastTrailers = Map.of();
     if (method.equals("HEAD") || status == 204 || status == 304 || status / 100 == 1) {
       body = new byte[0];
     } else if (headers.containsKey("content-length")) {
@@ -83,9 +101,13 @@ public final class RawHttpConnection implements AutoCloseable {
       while (true) {
         int size = Integer.parseInt(line().split(";")[0].strip(), 16);
         if (size == 0) {
-          while (!line().isEmpty()) {
-            // trailers
+          Map<String, List<String>> trailers = new LinkedHashMap<>();
+          for (String l; !(l = line()).isEmpty(); ) {
+            int colon = l.indexOf(':');
+            trailers.computeIfAbsent(l.substring(0, colon).strip().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                .add(l.substring(colon + 1).strip());
           }
+          lastTrailers = trailers;
           break;
         }
         buf.write(in.readNBytes(size));
