@@ -9,7 +9,7 @@ import io.handover.engine.admin.StatusReport;
 import io.handover.engine.plugin.PluginRegistry;
 import io.handover.api.ResponseSummary;
 import io.handover.engine.registry.LiveVersion;
-import io.handover.engine.registry.MirrorStats;
+import io.handover.engine.telemetry.MirrorStats;
 import java.time.Instant;
 import io.handover.engine.registry.VersionRegistry;
 
@@ -50,7 +50,7 @@ final class AdminReports implements StatusReport {
       node.put("state", v.info().state().name());
       node.put("stateReason", v.config().rollout().reason());
       node.put("addedAtMillis", v.info().addedAtMillis());
-      node.set("servers", RolloutReport.servers(v.pool()));
+      node.set("servers", RolloutReport.servers(v.servers()));
       node.set("strategy", ClusterJson.MAPPER.valueToTree(v.strategy().status()));
       node.set("mirror", mirror(v.mirrorStats()));
       node.set("recent", RolloutReport.recent(v));

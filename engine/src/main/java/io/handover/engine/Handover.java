@@ -9,6 +9,7 @@ import io.handover.engine.health.ActiveHealthChecker;
 import io.handover.engine.plugin.HmacCookieSigner;
 import io.handover.engine.plugin.PluginLoader;
 import io.handover.engine.plugin.PluginRegistry;
+import io.handover.engine.proxy.BackendPool;
 import io.handover.engine.proxy.UpgradeProxyHandler;
 import io.handover.engine.registry.ClusterConfig;
 import io.handover.engine.registry.ClusterStore;
@@ -72,7 +73,7 @@ public final class Handover implements AutoCloseable {
     }
     PluginRegistry plugins = PluginLoader.load(config.pluginsDir(), signer, clock);
     ClusterStore store = config.stateFile() == null ? ClusterStore.none() : new FileClusterStore(config.stateFile());
-    VersionRegistry registry = new VersionRegistry(plugins, config.pool(), store, DRAIN_MILLIS);
+    VersionRegistry registry = new VersionRegistry(plugins, BackendPool.factory(config.pool()), store, DRAIN_MILLIS);
     int restored = registry.restore();
     if (restored > 0) {
       log.info("restored {} versions from {}", restored, config.stateFile());

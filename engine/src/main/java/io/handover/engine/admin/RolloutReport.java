@@ -2,10 +2,11 @@ package io.handover.engine.admin;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.handover.engine.proxy.BackendPool;
+import io.handover.engine.registry.Server;
+import io.handover.engine.registry.Servers;
 import io.handover.engine.registry.ClusterConfig;
 import io.handover.engine.registry.LiveVersion;
-import io.handover.engine.registry.Outcomes;
+import io.handover.engine.telemetry.Outcomes;
 import io.handover.engine.registry.PromotionStage;
 import io.handover.engine.registry.RollbackPolicy;
 import io.handover.engine.registry.Transition;
@@ -20,14 +21,18 @@ public final class RolloutReport {
   private RolloutReport() {}
 
   /** Each server with what passive and active health say of it. */
-  public static ArrayNode servers(BackendPool pool) {
+  public static ArrayNode servers(Servers pool) {
     ArrayNode servers = ClusterJson.MAPPER.createArrayNode();
-    for (BackendPool.Backend b : pool.backends()) {
+    for (Server b : pool.servers()) {
       servers.addObject()
           .put("address", b.address().authority())
-          .put("ejected", b.ejected())
-          .put("activelyHealthy", b.activelyHealthy())
-          .put("consecutiveFailures", b.consecutiveFailures());
+          .put("ejected", b.health().ejected())
+          .put("ejectedForMillis", b.health().ejectedForMillis())
+          .put("ejections", b.health().ejections())
+          .put("activelyHealthy", b.health().activelyHealthy())
+          .put("consecutiveFailures", b.health().consecutiveFailures())
+          .put("lastFailure", b.health().lastFailure() == null ? null : b.health().lastFailure().label())
+          .put("millisSinceLastFailure", b.health().millisSinceLastFailure());
     }
     return servers;
   }

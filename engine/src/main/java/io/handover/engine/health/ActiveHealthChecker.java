@@ -2,7 +2,7 @@ package io.handover.engine.health;
 
 import static java.util.Objects.requireNonNull;
 
-import io.handover.engine.proxy.BackendPool.Backend;
+import io.handover.engine.registry.Server;
 import io.handover.engine.registry.HealthCheck;
 import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.registry.Snapshot;
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks the servers of every version that has a {@link HealthCheck}: each server is probed on its
- * own schedule and its {@link Backend#activelyHealthy(boolean)} flag set from the answers. Follows
+ * own schedule and its {@link io.handover.engine.telemetry.ServerHealth#activelyHealthy(boolean)} flag set from the answers. Follows
  * the registry: servers of new or replaced versions are checked from the next snapshot on, those of
  * removed versions no longer.
  *
@@ -44,7 +44,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
       .executor(answers)
       .build();
   /** Touched only on the timer thread. */
-  private final Map<Backend, ServerProbe> probes = new IdentityHashMap<>();
+  private final Map<Server, ServerProbe> probes = new IdentityHashMap<>();
   private Snapshot followed;
 
   private ActiveHealthChecker(VersionRegistry registry) {
@@ -74,10 +74,10 @@ public final class ActiveHealthChecker implements AutoCloseable {
       return;
     }
     followed = snapshot;
-    Map<Backend, LiveVersion> wanted = new IdentityHashMap<>();
+    Map<Server, LiveVersion> wanted = new IdentityHashMap<>();
     for (LiveVersion v : snapshot.all()) {
       if (v.config().policies().healthCheck() != null) {
-        v.pool().backends().forEach(b -> wanted.put(b, v));
+        v.servers().servers().forEach(b -> wanted.put(b, v));
       }
     }
     probes.entrySet().removeIf(e -> {

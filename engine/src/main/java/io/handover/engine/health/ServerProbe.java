@@ -1,6 +1,6 @@
 package io.handover.engine.health;
 
-import io.handover.engine.proxy.BackendPool.Backend;
+import io.handover.engine.registry.Server;
 import io.handover.engine.registry.HealthCheck;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +25,7 @@ final class ServerProbe {
 
   private final HttpClient client;
   private final Executor answers;
-  private final Backend backend;
+  private final Server backend;
   private final String version;
   private final HealthCheck check;
   private final HttpRequest request;
@@ -35,7 +35,7 @@ final class ServerProbe {
   private int passes;
   private int failures;
 
-  ServerProbe(HttpClient client, Executor answers, Backend backend, String version, HealthCheck check) {
+  ServerProbe(HttpClient client, Executor answers, Server backend, String version, HealthCheck check) {
     this.client = client;
     this.answers = answers;
     this.backend = backend;
@@ -93,19 +93,19 @@ final class ServerProbe {
     if (passed) {
       failures = 0;
       passes++;
-      if (!backend.activelyHealthy() && passes >= check.healthyThreshold()) {
+      if (!backend.health().activelyHealthy() && passes >= check.healthyThreshold()) {
         log.warn("server {} of version {} passed its health check GET {} {} times in a row; it takes traffic again",
             backend.address(), version, check.path(), passes);
-        backend.activelyHealthy(true);
+        backend.health().activelyHealthy(true);
       }
     } else {
       passes = 0;
       failures++;
       log.debug("health check GET {} of server {} failed: {}", check.path(), backend.address(), detail);
-      if (backend.activelyHealthy() && failures >= check.unhealthyThreshold()) {
+      if (backend.health().activelyHealthy() && failures >= check.unhealthyThreshold()) {
         log.warn("server {} of version {} failed its health check GET {} {} times in a row (last: {}); it takes no traffic until it passes {} times",
             backend.address(), version, check.path(), failures, detail, check.healthyThreshold());
-        backend.activelyHealthy(false);
+        backend.health().activelyHealthy(false);
       }
     }
   }

@@ -1,7 +1,12 @@
 package io.handover.engine.proxy;
 
+import com.google.common.base.Ticker;
+import io.handover.engine.registry.LiveVersion;
+import io.handover.engine.registry.Server;
 import io.handover.engine.registry.ServerAddress;
+import io.handover.engine.registry.Servers;
 import io.handover.engine.telemetry.FailureKind;
+import io.handover.engine.telemetry.ServerHealth;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import io.undertow.server.handlers.proxy.ProxyClient;
 import java.net.URI;
@@ -11,24 +16,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The servers of one version: round robin across those that are available, each with its own pool
- * of keep-alive connections (an Undertow {@link LoadBalancingProxyClient} of one host), and passive
- * health: a server that fails {@code ejectAfterFailures} times in a row is ejected for a back-off
- * that doubles with each ejection and resets once it answers again. Nothing here deletes a server.
+ * The servers of one version as the request path uses them: round robin across those that are
+ * available, each with its own pool of keep-alive connections (an Undertow
+ * {@link LoadBalancingProxyClient} of one host) and its {@link ServerHealth}. Nothing here deletes
+ * a server.
  */
-public final class BackendPool implements AutoCloseable {
+public final class BackendPool implements Servers {
 
   private static final Logger log = LoggerFactory.getLogger(BackendPool.class);
 
   private final Backend[] backends;
   private final AtomicInteger next = new AtomicInteger();
 
-  public BackendPool(List<ServerAddress> servers, PoolSettings settings) {
-    this.backends = servers.stream().map(s -> new Backend(s, settings)).toArray(Backend[]::new);
+  public BackendPool(List<ServerAddress> servers, PoolSettings settings, Ticker ticker) {
+    ServerHealth.Policy policy = new ServerHealth.Policy(settings.ejectAfterFailures(), settings.baseEjectionMillis(),
+        settings.maxEjectionMillis());
+    this.backends = servers.stream().map(s -> new Backend(s, settings, new ServerHealth(policy, ticker))).toArray(Backend[]::new);
   }
 
-  /** The servers, in configured order. */
-  public List<Backend> backends() {
+  /** What the registry calls to give each new version its servers. */
+  public static Servers.Factory factory(PoolSettings settings) {
+    return config -> new BackendPool(config.servers(), settings, Ticker.systemTicker());
+  }
+
+  /** The pool of a version, which the registry made through {@link #factory}. */
+  static BackendPool of(LiveVersion version) {
+    return (BackendPool) version.servers();
+  }
+
+  @Override
+  public List<Backend> servers() {
     return List.of(backends);
   }
 
@@ -39,25 +56,13 @@ public final class BackendPool implements AutoCloseable {
   Backend choose(Attempts tried) {
     int n = backends.length;
     int start = Math.floorMod(next.getAndIncrement(), n);
-    long now = System.nanoTime();
     for (int i = 0; i < n; i++) {
       Backend b = backends[(start + i) % n];
-      if (b.available(now) && !tried.contains(b)) {
+      if (b.health.available() && !tried.contains(b)) {
         return b;
       }
     }
     return null;
-  }
-
-  /** Whether any server may take requests now. */
-  public boolean anyAvailable() {
-    long now = System.nanoTime();
-    for (Backend b : backends) {
-      if (b.available(now)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Closes the pooled connections. */
@@ -68,23 +73,16 @@ public final class BackendPool implements AutoCloseable {
     }
   }
 
-  /** One server of a version and what the proxy knows of its health. Thread-safe. */
-  public static final class Backend {
+  /** One server of a version, its connections and its health. Thread-safe. */
+  public static final class Backend implements Server {
     private final ServerAddress address;
     private final URI uri;
     private final LoadBalancingProxyClient client;
-    private final PoolSettings settings;
-    private final AtomicInteger consecutiveFailures = new AtomicInteger();
-    /** When the current ejection ends (System.nanoTime); 0 when the server was never ejected. */
-    private volatile long ejectedUntilNanos;
-    private volatile int ejections;
-    private volatile boolean activelyHealthy = true;
-    private volatile FailureKind lastFailure;
-    private volatile long lastFailureAtMillis;
+    private final ServerHealth health;
 
-    Backend(ServerAddress address, PoolSettings settings) {
+    Backend(ServerAddress address, PoolSettings settings, ServerHealth health) {
       this.address = address;
-      this.settings = settings;
+      this.health = health;
       this.uri = URI.create("http://" + address.authority());
       this.client = new LoadBalancingProxyClient()
           .setConnectionsPerThread(settings.connectionsPerThread())
@@ -94,72 +92,30 @@ public final class BackendPool implements AutoCloseable {
       client.addHost(uri);
     }
 
+    @Override
     public ServerAddress address() {
       return address;
+    }
+
+    @Override
+    public ServerHealth health() {
+      return health;
     }
 
     ProxyClient client() {
       return client;
     }
 
-    boolean available(long nowNanos) {
-      long until = ejectedUntilNanos;
-      return activelyHealthy && (until == 0 || nowNanos - until >= 0);
-    }
-
-    /** Whether passive health has taken this server out right now. */
-    public boolean ejected() {
-      long until = ejectedUntilNanos;
-      return until != 0 && System.nanoTime() - until < 0;
-    }
-
-    /** Whether the active health check (if any) says the server is up. */
-    public boolean activelyHealthy() {
-      return activelyHealthy;
-    }
-
-    /** Set by the active health checker, which logs why. */
-    public void activelyHealthy(boolean healthy) {
-      activelyHealthy = healthy;
-    }
-
-    /** How many times in a row the server has failed. */
-    public int consecutiveFailures() {
-      return consecutiveFailures.get();
-    }
-
-    /** A request to this server got an answer (any status it is not blamed for). */
     void succeeded() {
-      consecutiveFailures.set(0);
-      if (ejections > 0 && !ejected()) {
-        ejections = 0;
-      }
+      health.succeeded();
     }
 
-    /** The last failure the server was blamed for, or null. */
-    public FailureKind lastFailure() {
-      return lastFailure;
-    }
-
-    /** When the last failure happened (epoch millis), or 0. */
-    public long lastFailureAtMillis() {
-      return lastFailureAtMillis;
-    }
-
-    /** A request to this server failed: refused, reset, timed out, or answered 5xx. */
     void failed(FailureKind kind) {
-      lastFailure = kind;
-      lastFailureAtMillis = System.currentTimeMillis();
-      if (consecutiveFailures.incrementAndGet() < settings.ejectAfterFailures()) {
-        return;
+      ServerHealth.Ejection ejection = health.failed(kind);
+      if (ejection != null) {
+        log.warn("server {} ejected for {} ms after {} failures in a row, the last: {}", address, ejection.forMillis(),
+            ejection.afterFailures(), kind.label());
       }
-      consecutiveFailures.set(0);
-      int times = Math.min(ejections, 20);
-      long backoff = Math.min(settings.maxEjectionMillis(), settings.baseEjectionMillis() << times);
-      long until = System.nanoTime() + backoff * 1_000_000;
-      ejectedUntilNanos = until == 0 ? 1 : until;
-      ejections = times + 1;
-      log.warn("server {} ejected for {} ms after {} failures in a row, the last: {}", address, backoff, settings.ejectAfterFailures(), kind.label());
     }
   }
 }

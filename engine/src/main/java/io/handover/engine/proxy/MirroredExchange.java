@@ -5,7 +5,7 @@ import io.handover.api.Mirror;
 import io.handover.api.ResponseComparator;
 import io.handover.api.ResponseSummary;
 import io.handover.engine.registry.LiveVersion;
-import io.handover.engine.registry.MirrorStats;
+import io.handover.engine.telemetry.MirrorStats;
 import io.handover.engine.registry.Snapshot;
 import io.handover.engine.telemetry.FailureKind;
 import io.undertow.client.ClientExchange;
@@ -288,7 +288,7 @@ final class MirroredExchange extends Deadlines.Entry {
     }
 
     void connect() {
-      BackendPool.Backend backend = version.pool().choose(new Attempts());
+      BackendPool.Backend backend = BackendPool.of(version).choose(new Attempts());
       if (backend == null) {
         outcomes.failure(version, null, FailureKind.NO_SERVER, started);
         finish("no server of version " + version.info().version() + " is available");

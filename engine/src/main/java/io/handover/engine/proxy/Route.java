@@ -27,7 +27,7 @@ final class Route {
    */
   BackendPool.Backend nextBackend(AttemptOutcomes outcomes) {
     BackendPool.Backend b;
-    while ((b = version.pool().choose(attempts)) == null) {
+    while ((b = BackendPool.of(version).choose(attempts)) == null) {
       if (failovers == 0 && attempts.size() == 0) {
         // the chosen version had no server to offer at all (all ejected or failing health
         // checks): that counts against it, or an ejected version would never be rolled back
@@ -45,8 +45,8 @@ final class Route {
   /** Whether another server (of this or an older version) could still take the request. */
   boolean hasAlternative() {
     for (LiveVersion v = version; v != null; v = snapshot.activeOlderThan(v)) {
-      for (BackendPool.Backend b : v.pool().backends()) {
-        if (!attempts.contains(b) && b.available(System.nanoTime())) {
+      for (BackendPool.Backend b : BackendPool.of(v).servers()) {
+        if (!attempts.contains(b) && b.health().available()) {
           return true;
         }
       }

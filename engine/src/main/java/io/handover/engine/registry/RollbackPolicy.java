@@ -1,5 +1,7 @@
 package io.handover.engine.registry;
 
+
+import io.handover.engine.telemetry.Outcomes;
 /**
  * When a version is rolled back automatically: when, over the last {@code windowSeconds}, it had at
  * least {@code minRequests} requests and more than {@code maxFailureRate} of them failed (or, with

@@ -7,8 +7,6 @@ import io.handover.api.UpgradeStrategy;
 import io.handover.api.VersionInfo;
 import io.handover.api.VersionState;
 import io.handover.engine.plugin.PluginRegistry;
-import io.handover.engine.proxy.BackendPool;
-import io.handover.engine.proxy.PoolSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -24,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.handover.engine.telemetry.Outcomes;
+import io.handover.engine.telemetry.MirrorStats;
 
 /**
  * The registered versions. Changes are serialised and each one publishes a new immutable
@@ -41,7 +41,7 @@ public final class VersionRegistry implements AutoCloseable {
       Comparator.comparing((LiveVersion v) -> v.info().version()).reversed();
 
   private final PluginRegistry plugins;
-  private final PoolSettings poolSettings;
+  private final Servers.Factory servers;
   private final ClusterStore store;
   private final long drainMillis;
   private final AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.EMPTY);
@@ -53,9 +53,9 @@ public final class VersionRegistry implements AutoCloseable {
     return t;
   });
 
-  public VersionRegistry(PluginRegistry plugins, PoolSettings poolSettings, ClusterStore store, long drainMillis) {
+  public VersionRegistry(PluginRegistry plugins, Servers.Factory servers, ClusterStore store, long drainMillis) {
     this.plugins = requireNonNull(plugins, "plugins is null");
-    this.poolSettings = requireNonNull(poolSettings, "poolSettings is null");
+    this.servers = requireNonNull(servers, "servers is null");
     this.store = requireNonNull(store, "store is null");
     this.drainMillis = drainMillis;
   }
@@ -95,7 +95,7 @@ public final class VersionRegistry implements AutoCloseable {
       } else {
         entries.put(config.id(), previous);
       }
-      fresh.pool().close();
+      fresh.servers().close();
       throw new UncheckedIOException("could not save the change: " + e.getMessage(), e);
     }
     publish();
@@ -199,7 +199,7 @@ public final class VersionRegistry implements AutoCloseable {
 
   /** Saves and publishes {@code config} for {@code v}, keeping its pool, counters and history. */
   private void apply(LiveVersion v, ClusterConfig config, UpgradeStrategy strategy, Transition transition) {
-    LiveVersion next = new LiveVersion(config, info(config), strategy, v.pool(), v.mirrorStats(), v.outcomes(), v.history());
+    LiveVersion next = new LiveVersion(config, info(config), strategy, v.servers(), v.mirrorStats(), v.outcomes(), v.history());
     entries.put(config.id(), next);
     try {
       save();
@@ -259,7 +259,7 @@ public final class VersionRegistry implements AutoCloseable {
         throw within("promote[" + i + "].to", e);
       }
     }
-    return new LiveVersion(config, info(config), strategy, new BackendPool(config.servers(), poolSettings), new MirrorStats(),
+    return new LiveVersion(config, info(config), strategy, servers.create(config), new MirrorStats(),
         new Outcomes(), new TransitionHistory());
   }
 
@@ -286,12 +286,12 @@ public final class VersionRegistry implements AutoCloseable {
   }
 
   private void retire(LiveVersion version) {
-    closer.schedule(version.pool()::close, drainMillis, TimeUnit.MILLISECONDS);
+    closer.schedule(version.servers()::close, drainMillis, TimeUnit.MILLISECONDS);
   }
 
   @Override
   public synchronized void close() {
     closer.shutdownNow();
-    entries.values().forEach(v -> v.pool().close());
+    entries.values().forEach(v -> v.servers().close());
   }
 }

@@ -1,7 +1,7 @@
 package io.handover.engine.rollout;
 
 import io.handover.engine.registry.LiveVersion;
-import io.handover.engine.registry.Outcomes;
+import io.handover.engine.telemetry.Outcomes;
 import io.handover.engine.registry.PromotionStage;
 import io.handover.engine.registry.RollbackPolicy;
 import java.util.ArrayList;

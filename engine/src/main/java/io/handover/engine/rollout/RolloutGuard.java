@@ -3,7 +3,7 @@ package io.handover.engine.rollout;
 import static java.util.Objects.requireNonNull;
 
 import io.handover.engine.registry.LiveVersion;
-import io.handover.engine.registry.Outcomes;
+import io.handover.engine.telemetry.Outcomes;
 import io.handover.engine.registry.PromotionStage;
 import io.handover.engine.registry.RollbackPolicy;
 import io.handover.engine.registry.Snapshot;

@@ -1,4 +1,4 @@
-package io.handover.engine.registry;
+package io.handover.engine.telemetry;
 
 import io.handover.api.ResponseSummary;
 import java.util.ArrayDeque;

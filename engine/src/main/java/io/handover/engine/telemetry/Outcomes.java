@@ -1,5 +1,6 @@
-package io.handover.engine.registry;
+package io.handover.engine.telemetry;
 
+import com.google.common.base.Ticker;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -18,12 +19,27 @@ public final class Outcomes {
   }
 
   private static final int SLOTS = 3600;
+  private final Ticker ticker;
   private final AtomicLongArray second = new AtomicLongArray(SLOTS);
   private final AtomicLongArray requests = new AtomicLongArray(SLOTS);
   private final AtomicLongArray failures = new AtomicLongArray(SLOTS);
   private final AtomicLongArray mismatches = new AtomicLongArray(SLOTS);
   /** Seconds before this one no longer count; see {@link #restart}. */
   private volatile long countFromSecond;
+
+  public Outcomes() {
+    this(Ticker.systemTicker());
+  }
+
+  /** Counts by the seconds of {@code ticker} (a fake one in tests). */
+  public Outcomes(Ticker ticker) {
+    this.ticker = ticker;
+    this.countFromSecond = Long.MIN_VALUE;
+  }
+
+  private long nowSecond() {
+    return Math.floorDiv(ticker.read(), 1_000_000_000L);
+  }
 
   public void success() {
     add(false, false);
@@ -39,8 +55,8 @@ public final class Outcomes {
   }
 
   private void add(boolean failed, boolean mismatched) {
-    long now = System.currentTimeMillis() / 1000;
-    int slot = (int) (now % SLOTS);
+    long now = nowSecond();
+    int slot = (int) Math.floorMod(now, SLOTS);
     long seen = second.get(slot);
     if (seen != now && second.compareAndSet(slot, seen, now)) {
       // first event of this second in a slot last used an hour ago: start it afresh
@@ -63,19 +79,19 @@ public final class Outcomes {
    * again.
    */
   public void restart() {
-    countFromSecond = System.currentTimeMillis() / 1000 + 1;
+    countFromSecond = nowSecond() + 1;
   }
 
   /** The counts over the last {@code seconds} seconds (1 to 3600), the current one included. */
   public Window window(int seconds) {
-    long now = System.currentTimeMillis() / 1000;
+    long now = nowSecond();
     long from = countFromSecond;
     long r = 0;
     long f = 0;
     long m = 0;
     for (int i = 0; i < Math.min(Math.max(seconds, 1), SLOTS) && now - i >= from; i++) {
       long s = now - i;
-      int slot = (int) (s % SLOTS);
+      int slot = (int) Math.floorMod(s, SLOTS);
       if (second.get(slot) == s) {
         r += requests.get(slot);
         f += failures.get(slot);
