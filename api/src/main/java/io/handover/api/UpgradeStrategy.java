@@ -1,6 +1,7 @@
 package io.handover.api;
 
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * Decides, request by request, which version serves a client while traffic moves to a new version.
@@ -35,5 +36,22 @@ public interface UpgradeStrategy {
    */
   default Map<String, Object> status() {
     return Map.of();
+  }
+
+  /**
+   * The fraction of clients this strategy currently sends to its own version, from 0 to 1, for a
+   * strategy that moves traffic over by a share (such as GRADUAL); empty for one that does not.
+   * The engine reads it for a promotion stage's {@code rampComplete}, which holds once the share is
+   * 1. It is not shown to operators by itself: report it in {@link #status()} too if they should
+   * see it.
+   *
+   * <p><b>Threads:</b> called on an engine worker thread, several times a second, concurrently with
+   * {@link #decide}; implementations must be thread-safe. <b>Blocking:</b> never; it should only
+   * read state the strategy already keeps.
+   *
+   * @return the share in [0, 1], or empty (the default) when the strategy has no share; never null
+   */
+  default OptionalDouble trafficShare() {
+    return OptionalDouble.empty();
   }
 }

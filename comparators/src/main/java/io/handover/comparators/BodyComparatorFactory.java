@@ -1,14 +1,15 @@
 package io.handover.comparators;
 
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.handover.api.ComparisonResult;
 import io.handover.api.ResponseComparator;
 import io.handover.api.ResponseComparatorFactory;
 import io.handover.api.ResponseSummary;
 import io.handover.api.Settings;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * {@code body}: the responses match when their bodies are byte for byte equal, judged by
@@ -21,7 +22,7 @@ import java.util.List;
  * pointed-to parts left out: object members are removed, array elements are blanked so that the
  * others keep their indices, member order does not matter and numbers compare by value
  * ({@code 1.0} equals {@code 1.00}). Otherwise, when a body is too large to have been kept or is
- * not JSON, the digests decide.
+ * not JSON (or exceeds a limit of {@link JsonBody}), the digests decide.
  *
  * <p>Comparators are immutable and thread-safe; they are called concurrently on worker threads and
  * do no blocking work. Parsing is linear in the body size.
@@ -29,6 +30,8 @@ import java.util.List;
 public final class BodyComparatorFactory implements ResponseComparatorFactory {
 
   static final String IGNORE_JSON_POINTERS = "ignoreJsonPointers";
+  // RFC 6901 allows only ~0 and ~1; Jackson would take any other "~" literally.
+  private static final Pattern BAD_ESCAPE = Pattern.compile("~(?![01])");
 
   @Override
   public String name() {
@@ -45,19 +48,17 @@ public final class BodyComparatorFactory implements ResponseComparatorFactory {
     Checks.rejectUnknownSettings(settings, name(), List.of(IGNORE_JSON_POINTERS));
     List<JsonPointer> pointers = new ArrayList<>();
     for (String text : settings.strings(IGNORE_JSON_POINTERS).orElse(List.of())) {
-      try {
-        pointers.add(JsonPointer.parse(text));
-      } catch (IllegalArgumentException e) {
-        throw settings.invalid(IGNORE_JSON_POINTERS, "entry \"" + text + "\" " + e.getMessage());
+      String problem = !text.isEmpty() && !text.startsWith("/") ? "must be empty or start with \"/\""
+          : BAD_ESCAPE.matcher(text).find() ? "has a \"~\" not followed by 0 or 1" : null;
+      if (problem != null) {
+        throw settings.invalid(IGNORE_JSON_POINTERS, "entry \"" + text + "\" " + problem);
       }
+      pointers.add(JsonPointer.compile(text));
     }
     return new BodyComparator(List.copyOf(pointers));
   }
 
   private record BodyComparator(List<JsonPointer> ignored) implements ResponseComparator {
-
-    /** What {@link #parse} returns for a body that is not JSON; null is taken by JSON's null. */
-    private static final Object NOT_JSON = new Object();
 
     @Override
     public ComparisonResult compare(ResponseSummary target, ResponseSummary candidate) {
@@ -75,30 +76,20 @@ public final class BodyComparatorFactory implements ResponseComparatorFactory {
         String which = target.hasBody() ? "candidate" : "target";
         return digestsDiffer(target, candidate, "; compared by digest: " + which + " body was too large to keep");
       }
-      Object old = parse(target);
-      if (old == NOT_JSON) {
+      JsonNode old = JsonBody.parse(target.body());
+      if (old == null) {
         return digestsDiffer(target, candidate, "; compared by digest: target body is not JSON");
       }
-      Object now = parse(candidate);
-      if (now == NOT_JSON) {
+      JsonNode now = JsonBody.parse(candidate.body());
+      if (now == null) {
         return digestsDiffer(target, candidate, "; compared by digest: candidate body is not JSON");
       }
       for (JsonPointer pointer : ignored) {
-        old = pointer.removeFrom(old);
-        now = pointer.removeFrom(now);
+        old = JsonBody.remove(old, pointer);
+        now = JsonBody.remove(now, pointer);
       }
       String difference = JsonDiff.firstDifference(old, now);
       return difference == null ? ComparisonResult.match() : ComparisonResult.differs("body JSON differs " + difference);
-    }
-
-    /** The parsed body, or {@link #NOT_JSON} when it is not UTF-8 JSON. */
-    private static Object parse(ResponseSummary summary) {
-      try {
-        // duplicate(): the buffer is shared with the other comparators running on other threads.
-        return Json.parse(StandardCharsets.UTF_8.newDecoder().decode(summary.body().duplicate()).toString());
-      } catch (CharacterCodingException | Json.SyntaxException e) {
-        return NOT_JSON;
-      }
     }
 
     private static ComparisonResult digestsDiffer(ResponseSummary target, ResponseSummary candidate, String why) {

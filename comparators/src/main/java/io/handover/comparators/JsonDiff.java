@@ -1,10 +1,11 @@
 package io.handover.comparators;
 
-import java.util.List;
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Map;
-import java.util.Objects;
 
-/** Finds where two {@link Json} documents first differ, to say so in a mismatch reason. */
+/** Finds where two JSON trees first differ, to say so in a mismatch reason. */
 final class JsonDiff {
 
   private static final int MAX_RENDERED = 60;
@@ -13,74 +14,67 @@ final class JsonDiff {
 
   /**
    * Where two documents first differ, as {@code "at /items/1/name: \"a\" vs \"b\""}, or null when
-   * they are equal. Recursion is bounded by {@link Json#MAX_DEPTH}.
+   * they are equal. Member order does not matter and numbers compare by value. Recursion is bounded
+   * by {@link JsonBody#MAX_DEPTH}.
    */
-  static String firstDifference(Object target, Object candidate) {
-    return difference(target, candidate, "");
+  static String firstDifference(JsonNode target, JsonNode candidate) {
+    return difference(target, candidate, JsonPointer.empty());
   }
 
-  private static String difference(Object a, Object b, String path) {
-    if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
-      for (Map.Entry<?, ?> e : x.entrySet()) {
-        String child = path + "/" + JsonPointer.escape((String) e.getKey());
-        if (!y.containsKey(e.getKey())) {
-          return describe(child, render(e.getValue()), "absent");
-        }
-        String d = difference(e.getValue(), y.get(e.getKey()), child);
+  private static String difference(JsonNode a, JsonNode b, JsonPointer path) {
+    if (a.isObject() && b.isObject()) {
+      for (Map.Entry<String, JsonNode> e : a.properties()) {
+        JsonPointer child = path.appendProperty(e.getKey());
+        String d = b.has(e.getKey()) ? difference(e.getValue(), b.get(e.getKey()), child)
+            : describe(child, render(e.getValue()), "absent");
         if (d != null) {
           return d;
         }
       }
-      for (Map.Entry<?, ?> e : y.entrySet()) {
-        if (!x.containsKey(e.getKey())) {
-          return describe(path + "/" + JsonPointer.escape((String) e.getKey()), "absent", render(e.getValue()));
+      for (Map.Entry<String, JsonNode> e : b.properties()) {
+        if (!a.has(e.getKey())) {
+          return describe(path.appendProperty(e.getKey()), "absent", render(e.getValue()));
         }
       }
       return null;
     }
-    if (a instanceof List<?> x && b instanceof List<?> y) {
-      int common = Math.min(x.size(), y.size());
+    if (a.isArray() && b.isArray()) {
+      int common = Math.min(a.size(), b.size());
       for (int i = 0; i < common; i++) {
-        String d = difference(x.get(i), y.get(i), path + "/" + i);
+        String d = difference(a.get(i), b.get(i), path.appendIndex(i));
         if (d != null) {
           return d;
         }
       }
-      if (x.size() != y.size()) {
-        String first = x.size() > common ? render(x.get(common)) : "absent";
-        String second = y.size() > common ? render(y.get(common)) : "absent";
-        return describe(path + "/" + common, first, second);
+      if (a.size() != b.size()) {
+        String first = a.size() > common ? render(a.get(common)) : "absent";
+        String second = b.size() > common ? render(b.get(common)) : "absent";
+        return describe(path.appendIndex(common), first, second);
       }
       return null;
     }
-    return Objects.equals(a, b) ? null : describe(path, render(a), render(b));
+    boolean same = a.isNumber() && b.isNumber() ? a.decimalValue().compareTo(b.decimalValue()) == 0 : a.equals(b);
+    return same ? null : describe(path, render(a), render(b));
   }
 
-  private static String describe(String path, String a, String b) {
-    return (path.isEmpty() ? "at the root" : "at " + path) + ": " + a + " vs " + b;
+  private static String describe(JsonPointer path, String a, String b) {
+    return (path.matches() ? "at the root" : "at " + path) + ": " + a + " vs " + b;
   }
 
-  private static String render(Object value) {
-    if (value instanceof Map) {
+  private static String render(JsonNode value) {
+    if (value.isObject()) {
       return "an object";
     }
-    if (value instanceof List) {
+    if (value.isArray()) {
       return "an array";
     }
-    if (value instanceof String s) {
-      StringBuilder out = new StringBuilder("\"");
-      for (int i = 0; i < s.length() && i < MAX_RENDERED; i++) {
-        char c = s.charAt(i);
-        if (c == '"' || c == '\\') {
-          out.append('\\').append(c);
-        } else if (c < 0x20) {
-          out.append(String.format("\\u%04x", (int) c));
-        } else {
-          out.append(c);
-        }
-      }
-      return out.append(s.length() > MAX_RENDERED ? "…\"" : "\"").toString();
+    if (value.isMissingNode()) {
+      return "(ignored)";
     }
-    return String.valueOf(value);
+    if (value.isTextual() && value.textValue().length() > MAX_RENDERED) {
+      String quoted = TextNode.valueOf(value.textValue().substring(0, MAX_RENDERED)).toString();
+      return quoted.substring(0, quoted.length() - 1) + "…\"";
+    }
+    return value.toString();
   }
 }

@@ -191,6 +191,10 @@ class BodyComparatorFactoryTest {
     InvalidSettingException badEscape = invalid(Map.of("ignoreJsonPointers", "/a~2"));
     assertThat(badEscape.field()).isEqualTo("ignoreJsonPointers");
     assertThat(badEscape.getMessage()).isEqualTo("ignoreJsonPointers entry \"/a~2\" has a \"~\" not followed by 0 or 1");
+    assertThat(invalid(Map.of("ignoreJsonPointers", "/a~")).getMessage())
+        .isEqualTo("ignoreJsonPointers entry \"/a~\" has a \"~\" not followed by 0 or 1");
+    assertThat(invalid(Map.of("ignoreJsonPointers", "/~~01")).field()).isEqualTo("ignoreJsonPointers");
+    assertThat(factory.create(Settings.of(Map.of("ignoreJsonPointers", List.of("", "/", "/a~0~1b//0"))))).isNotNull();
 
     assertThat(invalid(Map.of("ignoreJsonPointers", 3)).field()).isEqualTo("ignoreJsonPointers");
     assertThat(invalid(Map.of("ignoreJsonPointers", List.of("/a", false))).field()).isEqualTo("ignoreJsonPointers[1]");

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -145,6 +146,11 @@ final class GradualStrategy implements UpgradeStrategy {
     status.put("routedRequests", ramp.isPerRequest() ? perRequestCount.get() : stepsCount.sum());
     status.put("ramp", ramp.isPerRequest() ? "per-request" : "steps");
     return status;
+  }
+
+  @Override
+  public OptionalDouble trafficShare() {
+    return OptionalDouble.of(share() / (double) FULL);
   }
 
   /** How the share grows: by a fixed amount per routed request, or along timed steps. */

@@ -66,6 +66,30 @@ class GradualStrategyTest {
   }
 
   @Test
+  void trafficShareIsTheShareAsAFraction() {
+    UpgradeStrategy s = create(Map.of("percentageTransitionPerRequest", "12.5"));
+    assertThat(s.trafficShare()).hasValue(0.0);
+    decide(s, null);
+    assertThat(s.trafficShare()).hasValue(0.125);
+    for (int i = 0; i < 10; i++) {
+      decide(s, null);
+    }
+    assertThat(s.trafficShare()).hasValue(1.0);
+    assertThat(s.status()).containsEntry("share", 100L);
+  }
+
+  @Test
+  void trafficShareFollowsTheSteps() {
+    UpgradeStrategy s = create(Map.of("steps", STEPS));
+    decide(s, null);
+    assertThat(s.trafficShare()).hasValue(0.1);
+    context.clock().set(T0 + 300_000);
+    assertThat(s.trafficShare()).hasValue(0.5);
+    context.clock().advance(Duration.ofSeconds(600));
+    assertThat(s.trafficShare()).hasValue(1.0);
+  }
+
+  @Test
   void fractionalPercentageAddsUpExactly() {
     UpgradeStrategy s = create(Map.of("percentageTransitionPerRequest", "0.1"));
     for (int i = 0; i < 30; i++) {

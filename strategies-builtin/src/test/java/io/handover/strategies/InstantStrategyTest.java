@@ -29,6 +29,13 @@ class InstantStrategyTest {
   }
 
   @Test
+  void reportsNoTrafficShare() {
+    // All traffic moves at once: there is no ramp for a promotion's rampComplete to wait on.
+    UpgradeStrategy s = new InstantStrategyFactory().create(Settings.of(Map.of("mode", "INSTANT")), context);
+    assertThat(s.trafficShare()).isEmpty();
+  }
+
+  @Test
   void settingsOtherThanModeAreRejected() {
     assertThatThrownBy(() -> new InstantStrategyFactory().create(
         Settings.of(Map.of("mode", "INSTANT", "sessionTimeout", 5)), context))

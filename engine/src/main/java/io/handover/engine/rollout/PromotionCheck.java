@@ -7,6 +7,7 @@ import io.handover.engine.registry.RollbackPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 
 /** Judges a promotion stage's conditions against what a version has done. Stateless; any thread. */
 final class PromotionCheck {
@@ -27,7 +28,8 @@ final class PromotionCheck {
       met.add(matches + " consecutive matches (at least " + when.consecutiveMatches() + ")");
     }
     if (when.rampComplete() != null) {
-      if (!(version.strategy().status().get("share") instanceof Number share) || share.doubleValue() < 100) {
+      OptionalDouble share = version.strategy().trafficShare();
+      if (share.isEmpty() || share.getAsDouble() < 1) {
         return null;
       }
       met.add("ramp complete (share 100)");
