@@ -128,7 +128,7 @@ final class LoadClient implements AutoCloseable {
    * @param nanoTime when the counters were read
    */
   record Stats(long completed, long failed, long[] errors, long bodyBytes, long connects,
-      LatencyHistogram.Snapshot latency, long nanoTime) {
+      LatencySnapshot latency, long nanoTime) {
 
     long errorCount() {
       long n = 0;
@@ -214,7 +214,7 @@ final class LoadClient implements AutoCloseable {
     long bytes = 0;
     long connects = 0;
     long[] errors = new long[ErrorKind.values().length];
-    LatencyHistogram.Snapshot latency = LatencyHistogram.Snapshot.EMPTY;
+    LatencySnapshot latency = LatencySnapshot.EMPTY;
     long now = System.nanoTime();
     for (Worker w : workers) {
       completed += w.completed.get();
@@ -224,7 +224,7 @@ final class LoadClient implements AutoCloseable {
       for (int i = 0; i < errors.length; i++) {
         errors[i] += w.errors.get(i);
       }
-      latency = latency.plus(w.histogram.snapshot());
+      latency = latency.plus(w.latency.snapshot());
     }
     return new Stats(completed, failed, errors, bytes, connects, latency, now);
   }
@@ -343,7 +343,7 @@ final class LoadClient implements AutoCloseable {
     final List<Conn> conns = new ArrayList<>();
     final PriorityQueue<Conn> delayed = new PriorityQueue<>(Comparator.comparingLong((Conn c) -> c.due));
     final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
-    final LatencyHistogram histogram = new LatencyHistogram();
+    final LatencyRecorder latency = new LatencyRecorder();
     final AtomicLong completed = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
     final AtomicLong bodyBytes = new AtomicLong();
@@ -558,9 +558,9 @@ final class LoadClient implements AutoCloseable {
     }
 
     private void onResponse(Conn c) {
-      long latency = System.nanoTime() - c.sentAt;
+      long elapsed = System.nanoTime() - c.sentAt;
       ResponseParser p = c.parser;
-      histogram.record(latency);
+      latency.record(elapsed);
       bodyBytes.addAndGet(p.bodyBytes());
       int status = p.status();
       boolean ok = false;

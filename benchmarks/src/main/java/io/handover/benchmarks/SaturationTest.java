@@ -271,7 +271,7 @@ public final class SaturationTest {
   }
 
   private static double p99(List<Sample> samples) {
-    LatencyHistogram.Snapshot all = LatencyHistogram.Snapshot.EMPTY;
+    LatencySnapshot all = LatencySnapshot.EMPTY;
     for (Sample s : samples) {
       all = all.plus(s.stats().latency());
     }
