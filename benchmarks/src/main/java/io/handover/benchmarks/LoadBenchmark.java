@@ -1,7 +1,6 @@
 package io.handover.benchmarks;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.handover.engine.admin.ClusterJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -151,7 +150,7 @@ public class LoadBenchmark {
 
   private void record(BenchmarkParams params) {
     LoadClient.Stats s = measured;
-    ObjectNode json = ClusterJson.MAPPER.createObjectNode();
+    ObjectNode json = BenchJson.MAPPER.createObjectNode();
     json.put("benchmark", params.getBenchmark());
     json.put("finishedAt", System.currentTimeMillis());
     ObjectNode p = json.putObject("params");

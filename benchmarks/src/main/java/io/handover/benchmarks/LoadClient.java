@@ -24,12 +24,19 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A keep-alive HTTP/1.1 load generator: a fixed number of connections, each sending one GET, reading
  * the whole response, then sending the next (no pipelining), spread over a few selector threads.
- * Like wrk it is closed-loop by default; with a rate it paces each connection instead.
+ * Like wrk it is closed-loop by default; with a rate it paces each connection instead, like wrk2.
  *
  * <p>Every response is framed by its {@code Content-Length} (or chunked encoding) and checked: a
  * non-2xx status or a body of the wrong size counts as an error, and so do refused connections,
  * connections closed mid-response, unparsable responses and responses slower than the timeout. A
- * failed connection is replaced. Latency is taken from the first byte written to the last byte read.
+ * failed connection is replaced.
+ *
+ * <p>Latency ends at the last byte read. Closed-loop, it starts at the first byte written. Paced, it
+ * starts when the request was due by the connection's fixed schedule, as in wrk2: a response that
+ * stalls holds back the requests due after it, and each of those counts the time it waited, so a
+ * stall shows in the percentiles as the users behind it saw it rather than as one slow request
+ * (coordinated omission). A connection that fell behind sends back to back until it is on
+ * schedule again.
  */
 final class LoadClient implements AutoCloseable {
 
@@ -58,7 +65,8 @@ final class LoadClient implements AutoCloseable {
    * @param threads how many selector threads share them
    * @param expectedBodyBytes the body size every response must have, or -1 for any
    * @param echoCookies whether each connection sends back the cookies it was given, like a browser
-   * @param requestsPerSecond the total rate to pace to, or 0 for as fast as responses come back
+   * @param requestsPerSecond the total rate to pace to (latency then counts from each request's slot),
+   *     or 0 for as fast as responses come back
    * @param maxRequests how many requests to send in all, or 0 for no limit
    * @param timeoutMillis how long a request may take before it counts as an error
    * @param listener told of every response and failure, or null
@@ -128,7 +136,7 @@ final class LoadClient implements AutoCloseable {
    * @param nanoTime when the counters were read
    */
   record Stats(long completed, long failed, long[] errors, long bodyBytes, long connects,
-      LatencyHistogram.Snapshot latency, long nanoTime) {
+      LatencySnapshot latency, long nanoTime) {
 
     long errorCount() {
       long n = 0;
@@ -214,7 +222,7 @@ final class LoadClient implements AutoCloseable {
     long bytes = 0;
     long connects = 0;
     long[] errors = new long[ErrorKind.values().length];
-    LatencyHistogram.Snapshot latency = LatencyHistogram.Snapshot.EMPTY;
+    LatencySnapshot latency = LatencySnapshot.EMPTY;
     long now = System.nanoTime();
     for (Worker w : workers) {
       completed += w.completed.get();
@@ -224,7 +232,7 @@ final class LoadClient implements AutoCloseable {
       for (int i = 0; i < errors.length; i++) {
         errors[i] += w.errors.get(i);
       }
-      latency = latency.plus(w.histogram.snapshot());
+      latency = latency.plus(w.latency.snapshot());
     }
     return new Stats(completed, failed, errors, bytes, connects, latency, now);
   }
@@ -326,8 +334,14 @@ final class LoadClient implements AutoCloseable {
     boolean inFlight;
     boolean needsConnect;
     boolean queued;
+    /** When the first byte of the request in flight was written; timeouts count from here. */
     long sentAt;
-    long due;
+    /** When the request in flight should have been sent: its schedule slot when paced, else sentAt. */
+    long intendedAt;
+    /** When paced, the schedule slot of the next request. */
+    long nextSend;
+    /** When the delayed queue should take this connection up again. */
+    long wakeAt;
     Map<String, String> cookies;
 
     Conn(int id, boolean echoCookies, String trackedHeader) {
@@ -341,9 +355,9 @@ final class LoadClient implements AutoCloseable {
     final Thread thread;
     final Selector selector;
     final List<Conn> conns = new ArrayList<>();
-    final PriorityQueue<Conn> delayed = new PriorityQueue<>(Comparator.comparingLong((Conn c) -> c.due));
+    final PriorityQueue<Conn> delayed = new PriorityQueue<>(Comparator.comparingLong((Conn c) -> c.wakeAt));
     final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
-    final LatencyHistogram histogram = new LatencyHistogram();
+    final LatencyRecorder latency = new LatencyRecorder();
     final AtomicLong completed = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
     final AtomicLong bodyBytes = new AtomicLong();
@@ -373,13 +387,13 @@ final class LoadClient implements AutoCloseable {
         long now = System.nanoTime();
         for (Conn c : conns) {
           // spread paced connections over one period so they do not fire together
-          c.due = periodNanos > 0 ? now + (long) (Math.random() * periodNanos) : now;
+          c.nextSend = periodNanos > 0 ? now + (long) (Math.random() * periodNanos) : now;
           open(c);
         }
         while (running) {
           long wait = 100;
           if (!delayed.isEmpty()) {
-            long untilDue = delayed.peek().due - System.nanoTime();
+            long untilDue = delayed.peek().wakeAt - System.nanoTime();
             wait = Math.max(0, Math.min(wait, TimeUnit.NANOSECONDS.toMillis(untilDue)));
           }
           if (wait == 0) {
@@ -392,7 +406,7 @@ final class LoadClient implements AutoCloseable {
           }
           selector.selectedKeys().clear();
           now = System.nanoTime();
-          while (!delayed.isEmpty() && delayed.peek().due <= now && running) {
+          while (!delayed.isEmpty() && delayed.peek().wakeAt <= now && running) {
             Conn c = delayed.poll();
             c.queued = false;
             if (c.needsConnect) {
@@ -482,7 +496,8 @@ final class LoadClient implements AutoCloseable {
       if (!running || c.queued) {
         return;
       }
-      if (periodNanos > 0 && c.due > System.nanoTime()) {
+      if (periodNanos > 0 && c.nextSend > System.nanoTime()) {
+        c.wakeAt = c.nextSend;
         c.queued = true;
         delayed.add(c);
         return;
@@ -497,13 +512,17 @@ final class LoadClient implements AutoCloseable {
       if (remaining.decrementAndGet() < 0) {
         return;
       }
-      if (periodNanos > 0) {
-        // the next send is one period later; a connection that fell behind does not burst to catch up
-        c.due = Math.max(c.due + periodNanos, System.nanoTime() - periodNanos);
-      }
       c.out = ByteBuffer.wrap(c.request);
       c.inFlight = true;
       c.sentAt = System.nanoTime();
+      if (periodNanos > 0) {
+        // the schedule does not move when the connection falls behind: the requests held back are
+        // sent as soon as it can, each timed from its own slot
+        c.intendedAt = c.nextSend;
+        c.nextSend += periodNanos;
+      } else {
+        c.intendedAt = c.sentAt;
+      }
       try {
         c.channel.write(c.out);
         if (c.out.hasRemaining()) {
@@ -558,9 +577,9 @@ final class LoadClient implements AutoCloseable {
     }
 
     private void onResponse(Conn c) {
-      long latency = System.nanoTime() - c.sentAt;
+      long elapsed = System.nanoTime() - c.intendedAt;
       ResponseParser p = c.parser;
-      histogram.record(latency);
+      latency.record(elapsed);
       bodyBytes.addAndGet(p.bodyBytes());
       int status = p.status();
       boolean ok = false;
@@ -656,7 +675,7 @@ final class LoadClient implements AutoCloseable {
         }
         c.needsConnect = true;
         c.queued = true;
-        c.due = System.nanoTime() + delayNanos;
+        c.wakeAt = System.nanoTime() + delayNanos;
         delayed.add(c);
       }
     }

@@ -1,5 +1,7 @@
 package io.handover.benchmarks;
 
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.ParameterException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,75 +20,84 @@ import java.util.Locale;
  * [--target proxied|direct] [--rate REQ_PER_S] [--io-threads 2] [--max-drift PCT] [--smoke]}.
  * {@code --rate 0} (the default) is closed-loop: each connection sends its next request as soon as
  * the last one is answered, so throughput is the observable; with a rate, latency is. {@code --smoke}
- * runs 8 s in 1 s intervals.
+ * runs 8 s in 1 s intervals after a 2 s warm-up (unless those flags are given). An unknown flag or a
+ * bad value exits 2 with the usage; {@code --help} prints it.
  */
 public final class SaturationTest {
+
+  static final String NAME = "SaturationTest";
+
+  /** The flags, as JCommander fills them; null means not given. */
+  static final class Flags {
+    @Parameter(names = "--duration", description = "How long to measure (90, 90s, 10m, 1h); default 10m, or 8s with --smoke",
+        converter = CommandLine.DurationConverter.class)
+    Duration duration;
+
+    @Parameter(names = "--interval", description = "One row per interval; default duration/20 within 1-30 s, or 1s with --smoke",
+        converter = CommandLine.DurationConverter.class)
+    Duration interval;
+
+    @Parameter(names = "--warmup", description = "Load before measuring; default 30s, or 2s with --smoke",
+        converter = CommandLine.DurationConverter.class)
+    Duration warmup;
+
+    @Parameter(names = "--connections", description = "Keep-alive connections")
+    int connections = 64;
+
+    @Parameter(names = "--body", description = "small (100 B) or large (64 KiB)")
+    String body = "small";
+
+    @Parameter(names = "--mode", description = "The upgrade mode Handover runs in")
+    String mode = "INSTANT";
+
+    @Parameter(names = "--target", description = "proxied (through Handover) or direct (to the backend)")
+    String target = "proxied";
+
+    @Parameter(names = "--rate", description = "Requests per second in all, paced; 0 for closed loop")
+    double rate;
+
+    @Parameter(names = "--io-threads", description = "The proxy's IO threads")
+    int ioThreads = 2;
+
+    @Parameter(names = "--max-drift", description = "Fail when the throughput trend is larger, in percent; -1 for no limit")
+    double maxDrift = -1;
+
+    @Parameter(names = "--smoke", description = "A short run: 8 s in 1 s intervals after a 2 s warm-up, unless those are given")
+    boolean smoke;
+
+    @Parameter(names = "--help", description = "Print this and exit", help = true)
+    boolean help;
+  }
 
   /** The command line. */
   record Options(Duration duration, Duration interval, Duration warmup, int connections, String body, String mode,
       String target, double rate, int ioThreads, double maxDriftPercent) {
 
+    /** @throws ParameterException naming the flag, for an unknown flag or a bad value */
     static Options parse(String[] args) {
-      Duration duration = Duration.ofMinutes(10);
-      Duration interval = null;
-      Duration warmup = Duration.ofSeconds(30);
-      int connections = 64;
-      String body = "small";
-      String mode = "INSTANT";
-      String target = "proxied";
-      double rate = 0;
-      int ioThreads = 2;
-      double maxDrift = -1;
-      for (int i = 0; i < args.length; i++) {
-        String a = args[i];
-        if (a.equals("--smoke")) {
-          duration = Duration.ofSeconds(8);
-          interval = Duration.ofSeconds(1);
-          warmup = Duration.ofSeconds(2);
-          continue;
-        }
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("missing value after " + a);
-        }
-        String v = args[++i];
-        switch (a) {
-          case "--duration" -> duration = duration(v);
-          case "--interval" -> interval = duration(v);
-          case "--warmup" -> warmup = duration(v);
-          case "--connections" -> connections = Integer.parseInt(v);
-          case "--body" -> body = v;
-          case "--mode" -> mode = v.toUpperCase(Locale.ROOT);
-          case "--target" -> target = v;
-          case "--rate" -> rate = Double.parseDouble(v);
-          case "--io-threads" -> ioThreads = Integer.parseInt(v);
-          case "--max-drift" -> maxDrift = Double.parseDouble(v);
-          default -> throw new IllegalArgumentException("unknown option " + a);
-        }
-      }
-      if (interval == null) {
-        long s = Math.max(1, Math.min(30, duration.toSeconds() / 20));
-        interval = Duration.ofSeconds(s);
-      }
+      Flags f = CommandLine.parse(NAME, new Flags(), args);
+      Duration duration = f.duration != null ? f.duration : f.smoke ? Duration.ofSeconds(8) : Duration.ofMinutes(10);
+      Duration warmup = f.warmup != null ? f.warmup : f.smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(30);
+      Duration interval = f.interval != null ? f.interval : f.smoke ? Duration.ofSeconds(1)
+          : Duration.ofSeconds(Math.max(1, Math.min(30, duration.toSeconds() / 20)));
+      CommandLine.atLeast("--duration (seconds)", duration.toSeconds(), 1);
+      CommandLine.atLeast("--interval (seconds)", interval.toSeconds(), 1);
+      CommandLine.atLeast("--connections", f.connections, 1);
+      CommandLine.atLeast("--rate", f.rate, 0);
+      CommandLine.atLeast("--io-threads", f.ioThreads, 1);
       if (interval.compareTo(duration) > 0) {
         interval = duration;
       }
-      BackendServer.pathOf(body);
-      return new Options(duration, interval, warmup, connections, body, mode, target, rate, ioThreads, maxDrift);
-    }
-
-    /** {@code 90}, {@code 90s}, {@code 10m}, {@code 1h}. */
-    static Duration duration(String v) {
-      char unit = v.charAt(v.length() - 1);
-      if (Character.isDigit(unit)) {
-        return Duration.ofSeconds(Long.parseLong(v));
+      if (!f.target.equals("proxied") && !f.target.equals("direct")) {
+        throw new ParameterException("--target must be proxied or direct, not " + f.target);
       }
-      long n = Long.parseLong(v.substring(0, v.length() - 1));
-      return switch (unit) {
-        case 's' -> Duration.ofSeconds(n);
-        case 'm' -> Duration.ofMinutes(n);
-        case 'h' -> Duration.ofHours(n);
-        default -> throw new IllegalArgumentException("bad duration " + v + "; use e.g. 30s, 10m, 1h");
-      };
+      try {
+        BackendServer.pathOf(f.body);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException("--body: " + e.getMessage());
+      }
+      return new Options(duration, interval, warmup, f.connections, f.body, f.mode.toUpperCase(Locale.ROOT), f.target, f.rate,
+          f.ioThreads, f.maxDrift);
     }
   }
 
@@ -96,15 +107,7 @@ public final class SaturationTest {
   private SaturationTest() {}
 
   public static void main(String[] args) throws Exception {
-    Options o;
-    try {
-      o = Options.parse(args);
-    } catch (RuntimeException e) {
-      System.err.println("SaturationTest: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
-    System.exit(run(o));
+    System.exit(run(CommandLine.optionsOrExit(NAME, new Flags(), args, Options::parse)));
   }
 
   static int run(Options o) throws IOException, InterruptedException {
@@ -271,7 +274,7 @@ public final class SaturationTest {
   }
 
   private static double p99(List<Sample> samples) {
-    LatencyHistogram.Snapshot all = LatencyHistogram.Snapshot.EMPTY;
+    LatencySnapshot all = LatencySnapshot.EMPTY;
     for (Sample s : samples) {
       all = all.plus(s.stats().latency());
     }

@@ -1,5 +1,8 @@
 package io.handover.benchmarks;
 
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.ParameterException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,38 +28,60 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * client-visible failure" held.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.handover.benchmarks.UpdateRecoveryTest [--rounds 3]
- * [--mode INSTANT] [--connections 64] [--body small] [--rate 0] [--warmup 3s] [--settle 3s]}.
+ * [--mode INSTANT] [--connections 64] [--body small] [--rate 0] [--warmup 3s] [--settle 3s]}. An
+ * unknown flag or a bad value exits 2 with the usage; {@code --help} prints it.
  */
 public final class UpdateRecoveryTest {
 
+  static final String NAME = "UpdateRecoveryTest";
+
+  /** The flags, as JCommander fills them; null means not given. */
+  static final class Flags {
+    @Parameter(names = "--rounds", description = "Rounds, each with fresh processes")
+    int rounds = 3;
+
+    @Parameter(names = "--mode", description = "The upgrade mode version 2.0 is registered with")
+    String mode = "INSTANT";
+
+    @Parameter(names = "--connections", description = "Keep-alive connections")
+    int connections = 64;
+
+    @Parameter(names = "--body", description = "small (100 B) or large (64 KiB)")
+    String body = "small";
+
+    @Parameter(names = "--rate", description = "Requests per second in all, paced; 0 for closed loop")
+    double rate;
+
+    @Parameter(names = "--warmup", description = "Load on version 1.0 alone before the update (90, 90s, 10m, 1h); default 3s",
+        converter = CommandLine.DurationConverter.class)
+    Duration warmup;
+
+    @Parameter(names = "--settle", description = "How long each phase is watched; default 3s",
+        converter = CommandLine.DurationConverter.class)
+    Duration settle;
+
+    @Parameter(names = "--help", description = "Print this and exit", help = true)
+    boolean help;
+  }
+
   record Options(int rounds, String mode, int connections, String body, double rate, long warmupMillis, long settleMillis) {
 
+    /** @throws ParameterException naming the flag, for an unknown flag or a bad value */
     static Options parse(String[] args) {
-      int rounds = 3;
-      String mode = "INSTANT";
-      int connections = 64;
-      String body = "small";
-      double rate = 0;
-      long warmup = 3_000;
-      long settle = 3_000;
-      for (int i = 0; i < args.length; i++) {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("missing value after " + args[i]);
-        }
-        String v = args[++i];
-        switch (args[i - 1]) {
-          case "--rounds" -> rounds = Integer.parseInt(v);
-          case "--mode" -> mode = v.toUpperCase(Locale.ROOT);
-          case "--connections" -> connections = Integer.parseInt(v);
-          case "--body" -> body = v;
-          case "--rate" -> rate = Double.parseDouble(v);
-          case "--warmup" -> warmup = SaturationTest.Options.duration(v).toMillis();
-          case "--settle" -> settle = SaturationTest.Options.duration(v).toMillis();
-          default -> throw new IllegalArgumentException("unknown option " + args[i - 1]);
-        }
+      Flags f = CommandLine.parse(NAME, new Flags(), args);
+      Duration warmup = f.warmup != null ? f.warmup : Duration.ofSeconds(3);
+      Duration settle = f.settle != null ? f.settle : Duration.ofSeconds(3);
+      CommandLine.atLeast("--rounds", f.rounds, 1);
+      CommandLine.atLeast("--connections", f.connections, 1);
+      CommandLine.atLeast("--rate", f.rate, 0);
+      CommandLine.atLeast("--settle (seconds)", settle.toSeconds(), 1);
+      try {
+        BackendServer.pathOf(f.body);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException("--body: " + e.getMessage());
       }
-      BackendServer.pathOf(body);
-      return new Options(rounds, mode, connections, body, rate, warmup, settle);
+      return new Options(f.rounds, f.mode.toUpperCase(Locale.ROOT), f.connections, f.body, f.rate, warmup.toMillis(),
+          settle.toMillis());
     }
   }
 
@@ -152,14 +177,7 @@ public final class UpdateRecoveryTest {
   private UpdateRecoveryTest() {}
 
   public static void main(String[] args) throws Exception {
-    Options o;
-    try {
-      o = Options.parse(args);
-    } catch (RuntimeException e) {
-      System.err.println("UpdateRecoveryTest: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
+    Options o = CommandLine.optionsOrExit(NAME, new Flags(), args, Options::parse);
     System.out.printf(Locale.ROOT, "update and recovery: mode %s, %d connections, %s body, %s, %d rounds%n",
         o.mode(), o.connections(), o.body(), o.rate() > 0 ? String.format(Locale.ROOT, "paced at %.0f req/s", o.rate()) : "closed loop", o.rounds());
     System.out.printf(Locale.ROOT, "%6s | %8s %9s %9s %6s %7s | %9s %9s %9s %6s %7s%n", "round",
