@@ -3,6 +3,7 @@ package io.handover.engine.cli;
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.ParameterException;
+import com.beust.jcommander.Parameters;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Set;
 /**
  * The {@code handover} command. Runs the proxy ({@code run}, also reached by the original
  * {@code -configFile=... -logLevel=...} form), a self-contained demo ({@code demo}), and drives the
- * admin API of a running proxy ({@code cluster ...}).
+ * admin API of a running proxy ({@code cluster ...}); {@code --version} or {@code version} prints the version.
  */
 public final class HandoverCli {
 
@@ -32,7 +33,14 @@ public final class HandoverCli {
 
     @Parameter(names = {"-h", "--help", "-help"}, help = true, description = "Show this help")
     boolean help;
+
+    @Parameter(names = {"-V", "--version"}, description = "Print the version and exit")
+    boolean version;
   }
+
+  /** {@code handover version}: the same as {@code --version}. */
+  @Parameters(commandDescription = "Print the version")
+  static final class VersionCommand {}
 
   private HandoverCli() {}
 
@@ -56,6 +64,7 @@ public final class HandoverCli {
         .addCommand("run", run)
         .addCommand("demo", demo)
         .addCommand("cluster", cluster)
+        .addCommand("version", new VersionCommand())
         .build();
     try {
       jc.parse(args);
@@ -70,6 +79,10 @@ public final class HandoverCli {
       return OK;
     }
     String command = jc.getParsedCommand();
+    if (main.version || "version".equals(command)) {
+      out.println("handover " + version());
+      return OK;
+    }
     try {
       if (command == null) {
         if (main.configFile == null) {
@@ -100,6 +113,12 @@ public final class HandoverCli {
       err.println("handover: " + e.getMessage());
       return USAGE;
     }
+  }
+
+  /** The version in the engine JAR's manifest; "unknown" when run from a class folder. */
+  static String version() {
+    String version = HandoverCli.class.getPackage().getImplementationVersion();
+    return version == null ? "unknown" : version;
   }
 
   /** Turns {@code -name=value} into {@code -name value}; an empty value takes the next argument. */
