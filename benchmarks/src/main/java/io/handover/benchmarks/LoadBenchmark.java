@@ -1,7 +1,7 @@
 package io.handover.benchmarks;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.handover.engine.admin.ClusterJson;
+import io.handover.engine.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -151,7 +151,7 @@ public class LoadBenchmark {
 
   private void record(BenchmarkParams params) {
     LoadClient.Stats s = measured;
-    ObjectNode json = ClusterJson.MAPPER.createObjectNode();
+    ObjectNode json = Json.MAPPER.createObjectNode();
     json.put("benchmark", params.getBenchmark());
     json.put("finishedAt", System.currentTimeMillis());
     ObjectNode p = json.putObject("params");

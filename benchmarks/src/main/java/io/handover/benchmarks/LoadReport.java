@@ -1,7 +1,7 @@
 package io.handover.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.handover.engine.admin.ClusterJson;
+import io.handover.engine.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +64,7 @@ public final class LoadReport {
         if (line.isBlank()) {
           continue;
         }
-        JsonNode rec = ClusterJson.MAPPER.readTree(line);
+        JsonNode rec = Json.MAPPER.readTree(line);
         String key = key(rec.get("benchmark").asText(), params(rec.get("params")));
         JsonNode old = latest.get(key);
         if (old == null || old.get("finishedAt").asLong() <= rec.get("finishedAt").asLong()) {
@@ -73,7 +73,7 @@ public final class LoadReport {
       }
     }
     List<Row> rows = new ArrayList<>();
-    for (JsonNode result : ClusterJson.MAPPER.readTree(jmhJson.toFile())) {
+    for (JsonNode result : Json.MAPPER.readTree(jmhJson.toFile())) {
       String benchmark = result.get("benchmark").asText();
       if (!benchmark.endsWith("LoadBenchmark.requests")) {
         continue;

@@ -3,7 +3,7 @@ package io.handover.benchmarks;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.handover.engine.admin.ClusterJson;
+import io.handover.engine.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -111,12 +111,12 @@ final class TestBed implements AutoCloseable {
     int proxyPort = ChildJvm.freePort();
     adminPort = ChildJvm.freePort();
     Path config = workDir.resolve("handover.json");
-    ObjectNode root = ClusterJson.MAPPER.createObjectNode();
+    ObjectNode root = Json.MAPPER.createObjectNode();
     root.putObject("proxy").put("port", proxyPort).put("bindAddress", "127.0.0.1").put("ioThreads", options.proxyIoThreads());
     root.putObject("configService").put("port", adminPort).put("bindAddress", "127.0.0.1");
     root.set("cluster", cluster(backendPort, "1.0", Transitions.json("INSTANT")));
     try {
-      Files.writeString(config, ClusterJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+      Files.writeString(config, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -129,7 +129,7 @@ final class TestBed implements AutoCloseable {
     if (!options.mode().equals("INSTANT")) {
       int backend2Port = ChildJvm.freePort();
       startBackend("backend-2", backend2Port);
-      ObjectNode body = ClusterJson.MAPPER.createObjectNode();
+      ObjectNode body = Json.MAPPER.createObjectNode();
       body.set("cluster", cluster(backend2Port, "2.0", Transitions.json(options.mode())));
       putCluster(body.toString());
     }
@@ -164,13 +164,13 @@ final class TestBed implements AutoCloseable {
 
   /** {@code {"cluster":{...}}} for a version served by one backend. */
   static String clusterJson(Backend backend, String version, String mode) {
-    ObjectNode body = ClusterJson.MAPPER.createObjectNode();
+    ObjectNode body = Json.MAPPER.createObjectNode();
     body.set("cluster", cluster(backend.port(), version, Transitions.json(mode)));
     return body.toString();
   }
 
   private static ObjectNode cluster(int port, String version, ObjectNode transition) {
-    ObjectNode cluster = ClusterJson.MAPPER.createObjectNode();
+    ObjectNode cluster = Json.MAPPER.createObjectNode();
     cluster.putArray("servers").addObject().put("hostname", "127.0.0.1").put("port", port);
     cluster.put("version", version);
     cluster.set("upgradeTransition", transition);

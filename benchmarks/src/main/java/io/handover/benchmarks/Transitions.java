@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.handover.api.Settings;
-import io.handover.engine.admin.ClusterJson;
+import io.handover.engine.json.Json;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +31,7 @@ final class Transitions {
     String text = System.getProperty("handover.bench.transition." + upper,
         DEFAULTS.getOrDefault(upper, "{\"mode\":\"" + upper + "\"}"));
     try {
-      JsonNode node = ClusterJson.MAPPER.readTree(text);
+      JsonNode node = Json.MAPPER.readTree(text);
       if (!(node instanceof ObjectNode object)) {
         throw new IllegalArgumentException("the transition of " + upper + " must be a JSON object: " + text);
       }
@@ -44,7 +44,7 @@ final class Transitions {
   /** The same, as the {@link Settings} a strategy factory gets. */
   @SuppressWarnings("unchecked")
   static Settings settings(String mode) {
-    Map<String, Object> values = ClusterJson.MAPPER.convertValue(json(mode), LinkedHashMap.class);
+    Map<String, Object> values = Json.MAPPER.convertValue(json(mode), LinkedHashMap.class);
     values.put("mode", mode.toUpperCase(Locale.ROOT));
     return Settings.of(values);
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.handover.engine.admin.AdminSettings;
+import io.handover.engine.config.AdminSettings;
 import io.handover.engine.config.HandoverConfig;
 import io.handover.engine.support.ProxyFixture;
 import io.handover.engine.support.RawHttpConnection;

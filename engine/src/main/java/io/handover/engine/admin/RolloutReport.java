@@ -3,6 +3,8 @@ package io.handover.engine.admin;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.handover.engine.proxy.BackendPool;
+import io.handover.engine.config.PolicyJson;
+import io.handover.engine.json.Json;
 import io.handover.engine.registry.ClusterConfig;
 import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.registry.Outcomes;
@@ -21,7 +23,7 @@ public final class RolloutReport {
 
   /** Each server with what passive and active health say of it. */
   public static ArrayNode servers(BackendPool pool) {
-    ArrayNode servers = ClusterJson.MAPPER.createArrayNode();
+    ArrayNode servers = Json.MAPPER.createArrayNode();
     for (BackendPool.Backend b : pool.backends()) {
       servers.addObject()
           .put("address", b.address().authority())
@@ -36,7 +38,7 @@ public final class RolloutReport {
   public static ObjectNode recent(LiveVersion v) {
     RollbackPolicy policy = v.config().policies().rollbackInForce();
     Outcomes.Window w = v.outcomes().window(policy.windowSeconds());
-    ObjectNode node = ClusterJson.MAPPER.createObjectNode();
+    ObjectNode node = Json.MAPPER.createObjectNode();
     node.put("windowSeconds", policy.windowSeconds());
     node.put("requests", w.requests());
     node.put("failures", w.failures());
@@ -49,7 +51,7 @@ public final class RolloutReport {
   public static ObjectNode promotion(ClusterConfig c) {
     List<PromotionStage> stages = c.policies().promote();
     int stage = c.rollout().promotionStage();
-    ObjectNode node = ClusterJson.MAPPER.createObjectNode();
+    ObjectNode node = Json.MAPPER.createObjectNode();
     node.put("stage", stage);
     node.put("of", stages.size());
     if (stage < stages.size()) {
@@ -64,7 +66,7 @@ public final class RolloutReport {
 
   /** The version's transitions, oldest first. */
   public static ArrayNode history(TransitionHistory history) {
-    ArrayNode list = ClusterJson.MAPPER.createArrayNode();
+    ArrayNode list = Json.MAPPER.createArrayNode();
     for (Transition t : history.list()) {
       list.addObject()
           .put("at", Instant.ofEpochMilli(t.atMillis()).toString())

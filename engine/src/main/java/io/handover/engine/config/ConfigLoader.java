@@ -2,9 +2,8 @@ package io.handover.engine.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.handover.engine.admin.AdminSettings;
-import io.handover.engine.admin.BadRequestException;
-import io.handover.engine.admin.ClusterJson;
+import io.handover.engine.json.JsonInputException;
+import io.handover.engine.json.Json;
 import io.handover.engine.proxy.PoolSettings;
 import io.handover.engine.proxy.ProxySettings;
 import io.handover.engine.registry.ClusterConfig;
@@ -38,7 +37,7 @@ public final class ConfigLoader {
     }
     JsonNode root;
     try {
-      root = ClusterJson.MAPPER.readTree(bytes);
+      root = Json.MAPPER.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw new ConfigException(file + ": malformed JSON at line " + e.getLocation().getLineNr()
           + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
@@ -47,18 +46,18 @@ public final class ConfigLoader {
     }
     try {
       return parse(root, file.toAbsolutePath().getParent());
-    } catch (BadRequestException e) {
+    } catch (JsonInputException e) {
       throw new ConfigException(file + ": " + e.getMessage());
     }
   }
 
   static HandoverConfig parse(JsonNode root, Path base) {
     if (root == null || !root.isObject()) {
-      throw new BadRequestException("", "the file must hold a JSON object");
+      throw JsonInputException.raw("", "the file must hold a JSON object");
     }
     root.fieldNames().forEachRemaining(name -> {
       if (!TOP.contains(name)) {
-        throw new BadRequestException(name, "unknown key '" + name + "'; known keys: " + String.join(", ", new java.util.TreeSet<>(TOP)));
+        throw JsonInputException.raw(name, "unknown key '" + name + "'; known keys: " + String.join(", ", new java.util.TreeSet<>(TOP)));
       }
     });
     HandoverConfig d = HandoverConfig.defaults();
@@ -98,7 +97,7 @@ public final class ConfigLoader {
     if (root.hasNonNull("clusters")) {
       JsonNode list = root.get("clusters");
       if (!list.isArray()) {
-        throw new BadRequestException("clusters", "clusters must be an array of {\"cluster\":{...}}");
+        throw JsonInputException.raw("clusters", "clusters must be an array of {\"cluster\":{...}}");
       }
       for (int i = 0; i < list.size(); i++) {
         clusters.add(ClusterJson.parseWrapped(list.get(i), "clusters[" + i + "]", now));
@@ -108,7 +107,7 @@ public final class ConfigLoader {
     Path pluginsDir = path(root, "pluginsDir", base);
     String secret = text(root, "cookieSecret", null);
     if (secret != null && secret.length() < 16) {
-      throw new BadRequestException("cookieSecret", "cookieSecret must have at least 16 characters");
+      throw JsonInputException.raw("cookieSecret", "cookieSecret must have at least 16 characters");
     }
     return new HandoverConfig(proxyListener, proxySettings, pool, adminListener, adminSettings, clusters, stateFile, secret, pluginsDir, ioThreads);
   }
@@ -116,10 +115,10 @@ public final class ConfigLoader {
   private static JsonNode object(JsonNode root, String key) {
     JsonNode node = root.get(key);
     if (node == null || node.isNull()) {
-      return ClusterJson.MAPPER.createObjectNode();
+      return Json.MAPPER.createObjectNode();
     }
     if (!node.isObject()) {
-      throw new BadRequestException(key, key + " must be an object");
+      throw JsonInputException.raw(key, key + " must be an object");
     }
     return node;
   }
@@ -138,7 +137,7 @@ public final class ConfigLoader {
       return fallback;
     }
     if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < min || node.asLong() > max) {
-      throw new BadRequestException(field, field + " must be a whole number from " + min + " to " + max);
+      throw JsonInputException.raw(field, field + " must be a whole number from " + min + " to " + max);
     }
     return node.asLong();
   }
@@ -149,13 +148,13 @@ public final class ConfigLoader {
       return fallback;
     }
     if (!node.isArray()) {
-      throw new BadRequestException(field, field + " must be an array of status codes such as [502, 503, 504]");
+      throw JsonInputException.raw(field, field + " must be an array of status codes such as [502, 503, 504]");
     }
     Set<Integer> statuses = new java.util.TreeSet<>();
     for (int i = 0; i < node.size(); i++) {
       JsonNode s = node.get(i);
       if (!s.isIntegralNumber() || s.asInt() < 500 || s.asInt() > 599) {
-        throw new BadRequestException(field + "[" + i + "]", field + "[" + i + "] must be a 5xx status code");
+        throw JsonInputException.raw(field + "[" + i + "]", field + "[" + i + "] must be a 5xx status code");
       }
       statuses.add(s.asInt());
     }
@@ -168,7 +167,7 @@ public final class ConfigLoader {
       return fallback;
     }
     if (!node.isBoolean()) {
-      throw new BadRequestException(field, field + " must be true or false");
+      throw JsonInputException.raw(field, field + " must be true or false");
     }
     return node.asBoolean();
   }
@@ -179,7 +178,7 @@ public final class ConfigLoader {
       return fallback;
     }
     if (!node.isTextual() || node.asText().isBlank()) {
-      throw new BadRequestException(field, field + " must be a non-empty string");
+      throw JsonInputException.raw(field, field + " must be a non-empty string");
     }
     return node.asText();
   }

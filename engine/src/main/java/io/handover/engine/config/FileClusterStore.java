@@ -2,8 +2,8 @@ package io.handover.engine.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.handover.engine.admin.BadRequestException;
-import io.handover.engine.admin.ClusterJson;
+import io.handover.engine.json.JsonInputException;
+import io.handover.engine.json.Json;
 import io.handover.engine.registry.ClusterConfig;
 import io.handover.engine.registry.ClusterStore;
 import java.io.IOException;
@@ -32,7 +32,7 @@ public final class FileClusterStore implements ClusterStore {
     if (!Files.exists(file)) {
       return List.of();
     }
-    JsonNode root = ClusterJson.MAPPER.readTree(file.toFile());
+    JsonNode root = Json.MAPPER.readTree(file.toFile());
     if (root == null || !root.isArray()) {
       throw new IOException(file + ": expected a JSON array of clusters");
     }
@@ -41,7 +41,7 @@ public final class FileClusterStore implements ClusterStore {
       for (int i = 0; i < root.size(); i++) {
         clusters.add(ClusterJson.parseWrapped(root.get(i), "[" + i + "]", System.currentTimeMillis()));
       }
-    } catch (BadRequestException e) {
+    } catch (JsonInputException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
     return clusters;
@@ -49,11 +49,11 @@ public final class FileClusterStore implements ClusterStore {
 
   @Override
   public void save(List<ClusterConfig> clusters) throws IOException {
-    ArrayNode array = ClusterJson.MAPPER.createArrayNode();
+    ArrayNode array = Json.MAPPER.createArrayNode();
     clusters.forEach(c -> array.add(ClusterJson.toStoredJson(c)));
     Files.createDirectories(file.getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.write(tmp, ClusterJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(array));
+    Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(array));
     try {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {

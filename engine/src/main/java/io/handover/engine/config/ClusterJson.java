@@ -1,14 +1,13 @@
-package io.handover.engine.admin;
+package io.handover.engine.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.handover.api.Settings;
 import io.handover.api.VersionNumber;
+import io.handover.engine.json.Json;
+import io.handover.engine.json.JsonInputException;
 import io.handover.engine.registry.ClusterConfig;
 import io.handover.engine.registry.RolloutState;
 import io.handover.engine.registry.VersionPolicies;
@@ -29,13 +28,6 @@ import java.util.regex.Pattern;
  */
 public final class ClusterJson {
 
-  /** Parses numbers exactly, so that version {@code 1.10} stays {@code 1.10}. */
-  public static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .nodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
-      .build();
-
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private ClusterJson() {}
@@ -44,14 +36,14 @@ public final class ClusterJson {
   public static ClusterConfig parseBody(byte[] body, long nowMillis) {
     JsonNode root;
     try {
-      root = MAPPER.readTree(body);
+      root = Json.MAPPER.readTree(body);
     } catch (JsonProcessingException e) {
-      throw new BadRequestException("", "malformed JSON: " + e.getOriginalMessage());
+      throw JsonInputException.raw("", "malformed JSON: " + e.getOriginalMessage());
     } catch (java.io.IOException e) {
-      throw new BadRequestException("", "unreadable body: " + e.getMessage());
+      throw JsonInputException.raw("", "unreadable body: " + e.getMessage());
     }
     if (root == null || root.isMissingNode()) {
-      throw new BadRequestException("cluster", "the body is empty; expected {\"cluster\":{...}}");
+      throw JsonInputException.raw("cluster", "the body is empty; expected {\"cluster\":{...}}");
     }
     return parseWrapped(root, "", nowMillis);
   }
@@ -60,7 +52,7 @@ public final class ClusterJson {
   public static ClusterConfig parseWrapped(JsonNode root, String prefix, long nowMillis) {
     String field = join(prefix, "cluster");
     if (!root.isObject() || !root.has("cluster")) {
-      throw new BadRequestException(field, field + " is required: expected {\"cluster\":{...}}");
+      throw JsonInputException.raw(field, field + " is required: expected {\"cluster\":{...}}");
     }
     return parse(root.get("cluster"), field, nowMillis);
   }
@@ -68,7 +60,7 @@ public final class ClusterJson {
   /** Parses a cluster object whose path is {@code field}. */
   public static ClusterConfig parse(JsonNode cluster, String field, long nowMillis) {
     if (!cluster.isObject()) {
-      throw new BadRequestException(field, field + " must be an object");
+      throw JsonInputException.raw(field, field + " must be an object");
     }
     List<ServerAddress> servers = servers(cluster.get("servers"), field + ".servers");
     VersionNumber version = version(cluster.get("version"), field + ".version");
@@ -83,28 +75,28 @@ public final class ClusterJson {
 
   private static List<ServerAddress> servers(JsonNode node, String field) {
     if (node == null || node.isNull()) {
-      throw new BadRequestException(field, field + " is required: at least one {\"hostname\":...,\"port\":...}");
+      throw JsonInputException.raw(field, field + " is required: at least one {\"hostname\":...,\"port\":...}");
     }
     if (!node.isArray()) {
-      throw new BadRequestException(field, field + " must be an array");
+      throw JsonInputException.raw(field, field + " must be an array");
     }
     if (node.isEmpty()) {
-      throw new BadRequestException(field, field + " must name at least one server");
+      throw JsonInputException.raw(field, field + " must name at least one server");
     }
     List<ServerAddress> servers = new ArrayList<>();
     for (int i = 0; i < node.size(); i++) {
       String at = field + "[" + i + "]";
       JsonNode s = node.get(i);
       if (!s.isObject()) {
-        throw new BadRequestException(at, at + " must be an object with hostname (or ip) and port");
+        throw JsonInputException.raw(at, at + " must be an object with hostname (or ip) and port");
       }
       JsonNode host = s.hasNonNull("hostname") ? s.get("hostname") : s.get("ip");
       String hostField = s.hasNonNull("hostname") ? at + ".hostname" : at + ".ip";
       if (host == null || host.isNull()) {
-        throw new BadRequestException(at + ".hostname", at + ".hostname (or ip) is required");
+        throw JsonInputException.raw(at + ".hostname", at + ".hostname (or ip) is required");
       }
       if (!host.isTextual() || host.asText().isBlank() || host.asText().strip().contains(" ")) {
-        throw new BadRequestException(hostField, hostField + " must be a host name or IP address");
+        throw JsonInputException.raw(hostField, hostField + " must be a host name or IP address");
       }
       servers.add(new ServerAddress(host.asText().strip(), port(s.get("port"), at + ".port")));
     }
@@ -113,7 +105,7 @@ public final class ClusterJson {
 
   private static int port(JsonNode node, String field) {
     if (node == null || node.isNull()) {
-      throw new BadRequestException(field, field + " is required");
+      throw JsonInputException.raw(field, field + " is required");
     }
     long port;
     if (node.isIntegralNumber()) {
@@ -121,10 +113,10 @@ public final class ClusterJson {
     } else if (node.isTextual() && node.asText().strip().matches("\\d{1,5}")) {
       port = Long.parseLong(node.asText().strip());
     } else {
-      throw new BadRequestException(field, field + " must be a whole number from 1 to 65535");
+      throw JsonInputException.raw(field, field + " must be a whole number from 1 to 65535");
     }
     if (port < 1 || port > 65535) {
-      throw new BadRequestException(field, field + " must be from 1 to 65535, not " + node.asText());
+      throw JsonInputException.raw(field, field + " must be from 1 to 65535, not " + node.asText());
     }
     return (int) port;
   }
@@ -139,10 +131,10 @@ public final class ClusterJson {
     } else if (node.isNumber()) {
       label = node.decimalValue().toPlainString();
     } else {
-      throw new BadRequestException(field, field + " must be a string or a number");
+      throw JsonInputException.raw(field, field + " must be a string or a number");
     }
     if (label.isBlank()) {
-      throw new BadRequestException(field, field + " must not be blank");
+      throw JsonInputException.raw(field, field + " must not be blank");
     }
     return VersionNumber.parse(label);
   }
@@ -154,13 +146,13 @@ public final class ClusterJson {
       return Settings.of(values);
     }
     if (!node.isObject()) {
-      throw new BadRequestException(field, field + " must be an object such as {\"mode\":\"INSTANT\"}");
+      throw JsonInputException.raw(field, field + " must be an object such as {\"mode\":\"INSTANT\"}");
     }
     @SuppressWarnings("unchecked")
-    Map<String, Object> raw = MAPPER.convertValue(node, LinkedHashMap.class);
+    Map<String, Object> raw = Json.MAPPER.convertValue(node, LinkedHashMap.class);
     JsonNode mode = node.get("mode");
     if (mode != null && !mode.isNull() && (!mode.isTextual() || mode.asText().isBlank())) {
-      throw new BadRequestException(field + ".mode", field + ".mode must be a mode name such as \"INSTANT\"");
+      throw JsonInputException.raw(field + ".mode", field + ".mode must be a mode name such as \"INSTANT\"");
     }
     // As in the original API, an upgradeTransition without a mode means SESSION.
     values.put("mode", mode == null || mode.isNull() ? "SESSION" : mode.asText().strip().toUpperCase(Locale.ROOT));
@@ -177,24 +169,24 @@ public final class ClusterJson {
       return UUID.randomUUID().toString();
     }
     if (!node.isTextual() || !ID.matcher(node.asText()).matches()) {
-      throw new BadRequestException(field, field + " must be 1 to 64 letters, digits, '.', '_' or '-'");
+      throw JsonInputException.raw(field, field + " must be 1 to 64 letters, digits, '.', '_' or '-'");
     }
     return node.asText();
   }
 
   /** {@code {"cluster":{...}}} as the admin API returns it. */
   public static ObjectNode toJson(ClusterConfig c) {
-    ObjectNode cluster = MAPPER.createObjectNode();
+    ObjectNode cluster = Json.MAPPER.createObjectNode();
     ArrayNode servers = cluster.putArray("servers");
     for (ServerAddress s : c.servers()) {
       servers.addObject().put("hostname", s.host()).put("port", s.port());
     }
-    cluster.set("upgradeTransition", MAPPER.valueToTree(c.transition().asMap()));
+    cluster.set("upgradeTransition", Json.MAPPER.valueToTree(c.transition().asMap()));
     PolicyJson.format(c.policies(), cluster);
     cluster.put("uuid", c.id());
     cluster.put("version", c.version().label());
     PolicyJson.formatState(c.rollout(), cluster);
-    ObjectNode wrapper = MAPPER.createObjectNode();
+    ObjectNode wrapper = Json.MAPPER.createObjectNode();
     wrapper.set("cluster", cluster);
     return wrapper;
   }

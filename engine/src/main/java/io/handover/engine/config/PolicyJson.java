@@ -1,9 +1,11 @@
-package io.handover.engine.admin;
+package io.handover.engine.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.handover.api.VersionState;
+import io.handover.engine.json.Json;
+import io.handover.engine.json.JsonInputException;
 import io.handover.engine.registry.HealthCheck;
 import io.handover.engine.registry.PromotionStage;
 import io.handover.engine.registry.RollbackPolicy;
@@ -22,7 +24,7 @@ import java.util.Set;
  * ({@code state}, {@code stateReason}, {@code promotionStage}). Each is written only when given or
  * not at its default, so a plain cluster reads as it always did. Errors name the field.
  */
-final class PolicyJson {
+public final class PolicyJson {
 
   private static final Set<String> HEALTH_KEYS = Set.of("path", "intervalMillis", "timeoutMillis", "healthyThreshold", "unhealthyThreshold");
   private static final Set<String> ROLLBACK_KEYS = Set.of("enabled", "windowSeconds", "maxFailureRate", "minRequests", "countMismatches");
@@ -47,12 +49,12 @@ final class PolicyJson {
       try {
         state = VersionState.valueOf(s.asText().strip().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new BadRequestException(field + ".state", field + ".state must be ACTIVE or ROLLED_BACK");
+        throw JsonInputException.raw(field + ".state", field + ".state must be ACTIVE or ROLLED_BACK");
       }
     }
     JsonNode r = cluster.get("stateReason");
     if (r != null && !r.isNull() && !r.isTextual()) {
-      throw new BadRequestException(field + ".stateReason", field + ".stateReason must be a string");
+      throw JsonInputException.raw(field + ".stateReason", field + ".stateReason must be a string");
     }
     String reason = r == null || r.isNull() ? null : r.asText();
     int stage = (int) whole(cluster, "promotionStage", field + ".promotionStage", 0, 0, stages);
@@ -66,10 +68,10 @@ final class PolicyJson {
     object(node, field, HEALTH_KEYS);
     JsonNode path = node.get("path");
     if (path == null || path.isNull()) {
-      throw new BadRequestException(field + ".path", field + ".path is required, e.g. \"/health\"");
+      throw JsonInputException.raw(field + ".path", field + ".path is required, e.g. \"/health\"");
     }
     if (!path.isTextual() || !path.asText().startsWith("/") || !isUriPath(path.asText())) {
-      throw new BadRequestException(field + ".path", field + ".path must be a path starting with /, e.g. \"/health\"");
+      throw JsonInputException.raw(field + ".path", field + ".path must be a path starting with /, e.g. \"/health\"");
     }
     return new HealthCheck(path.asText(),
         whole(node, "intervalMillis", field + ".intervalMillis", HealthCheck.DEFAULT_INTERVAL_MILLIS, 10, 86_400_000),
@@ -97,7 +99,7 @@ final class PolicyJson {
       return List.of();
     }
     if (!node.isArray()) {
-      throw new BadRequestException(field, field + " must be an array of {\"when\":{...},\"to\":{...}}");
+      throw JsonInputException.raw(field, field + " must be an array of {\"when\":{...},\"to\":{...}}");
     }
     List<PromotionStage> stages = new ArrayList<>();
     for (int i = 0; i < node.size(); i++) {
@@ -106,7 +108,7 @@ final class PolicyJson {
       object(stage, at, STAGE_KEYS);
       JsonNode to = stage.get("to");
       if (to == null || to.isNull()) {
-        throw new BadRequestException(at + ".to", at + ".to is required: the next upgradeTransition, e.g. {\"mode\":\"INSTANT\"}");
+        throw JsonInputException.raw(at + ".to", at + ".to is required: the next upgradeTransition, e.g. {\"mode\":\"INSTANT\"}");
       }
       PromotionStage.Condition when = when(stage.get("when"), at + ".when");
       stages.add(new PromotionStage(when, ClusterJson.transition(to, at + ".to")));
@@ -116,18 +118,18 @@ final class PolicyJson {
 
   private static PromotionStage.Condition when(JsonNode node, String field) {
     if (node == null || node.isNull()) {
-      throw new BadRequestException(field, field + " is required, e.g. {\"consecutiveMatches\":100}");
+      throw JsonInputException.raw(field, field + " is required, e.g. {\"consecutiveMatches\":100}");
     }
     object(node, field, WHEN_KEYS);
     if (node.isEmpty()) {
-      throw new BadRequestException(field, field + " needs at least one of " + String.join(", ", sorted(WHEN_KEYS)));
+      throw JsonInputException.raw(field, field + " needs at least one of " + String.join(", ", sorted(WHEN_KEYS)));
     }
     Long matches = node.has("consecutiveMatches")
         ? whole(node, "consecutiveMatches", field + ".consecutiveMatches", 0, 1, Long.MAX_VALUE) : null;
     Boolean ramp = null;
     if (node.has("rampComplete")) {
       if (!bool(node, "rampComplete", field + ".rampComplete", false)) {
-        throw new BadRequestException(field + ".rampComplete", field + ".rampComplete can only be true; leave it out otherwise");
+        throw JsonInputException.raw(field + ".rampComplete", field + ".rampComplete can only be true; leave it out otherwise");
       }
       ramp = true;
     }
@@ -136,7 +138,7 @@ final class PolicyJson {
     Double rate = node.has("maxFailureRate") ? rate(node, "maxFailureRate", field + ".maxFailureRate", 0, false) : null;
     if (rate != null && requests == null) {
       // a rate over no requests would pass at once
-      throw new BadRequestException(field + ".minRequests", field + ".minRequests is required with maxFailureRate");
+      throw JsonInputException.raw(field + ".minRequests", field + ".minRequests is required with maxFailureRate");
     }
     return new PromotionStage.Condition(matches, ramp, after, requests, rate);
   }
@@ -166,14 +168,14 @@ final class PolicyJson {
       for (PromotionStage stage : p.promote()) {
         ObjectNode s = stages.addObject();
         s.set("when", condition(stage.when()));
-        s.set("to", ClusterJson.MAPPER.valueToTree(stage.to().asMap()));
+        s.set("to", Json.MAPPER.valueToTree(stage.to().asMap()));
       }
     }
   }
 
   /** A stage's conditions, only those given. */
-  static ObjectNode condition(PromotionStage.Condition c) {
-    ObjectNode when = ClusterJson.MAPPER.createObjectNode();
+  public static ObjectNode condition(PromotionStage.Condition c) {
+    ObjectNode when = Json.MAPPER.createObjectNode();
     if (c.consecutiveMatches() != null) {
       when.put("consecutiveMatches", c.consecutiveMatches());
     }
@@ -207,12 +209,12 @@ final class PolicyJson {
 
   private static void object(JsonNode node, String field, Set<String> known) {
     if (!node.isObject()) {
-      throw new BadRequestException(field, field + " must be an object");
+      throw JsonInputException.raw(field, field + " must be an object");
     }
     for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!known.contains(name)) {
-        throw new BadRequestException(field + "." + name,
+        throw JsonInputException.raw(field + "." + name,
             field + "." + name + " is not a known setting; known: " + String.join(", ", sorted(known)));
       }
     }
@@ -230,10 +232,10 @@ final class PolicyJson {
       }
       value = n.decimalValue().longValueExact();
     } catch (ArithmeticException e) {
-      throw new BadRequestException(field, field + " must be a whole number");
+      throw JsonInputException.raw(field, field + " must be a whole number");
     }
     if (value < min || value > max) {
-      throw new BadRequestException(field, field + " must be from " + min + (max == Long.MAX_VALUE ? " up" : " to " + max) + ", not " + value);
+      throw JsonInputException.raw(field, field + " must be from " + min + (max == Long.MAX_VALUE ? " up" : " to " + max) + ", not " + value);
     }
     return value;
   }
@@ -245,7 +247,7 @@ final class PolicyJson {
     }
     double value = n.isNumber() ? n.doubleValue() : Double.NaN;
     if (!(exclusiveZero ? value > 0 : value >= 0) || !(value <= 1)) {
-      throw new BadRequestException(field, field + " must be a number " + (exclusiveZero ? "greater than 0" : "from 0") + " and at most 1");
+      throw JsonInputException.raw(field, field + " must be a number " + (exclusiveZero ? "greater than 0" : "from 0") + " and at most 1");
     }
     return value;
   }
@@ -256,7 +258,7 @@ final class PolicyJson {
       return fallback;
     }
     if (!n.isBoolean()) {
-      throw new BadRequestException(field, field + " must be true or false");
+      throw JsonInputException.raw(field, field + " must be true or false");
     }
     return n.asBoolean();
   }
