@@ -120,7 +120,8 @@ class AdminApiIT {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "malformed JSON|{\"cluster\":|''",
-      "no cluster|{\"servers\":[]}|cluster",
+      "no cluster|{}|cluster",
+      "unknown key instead of cluster|{\"servers\":[]}|servers",
       "cluster not an object|{\"cluster\":[]}|cluster",
       "servers missing|{\"cluster\":{}}|cluster.servers",
       "servers empty|{\"cluster\":{\"servers\":[]}}|cluster.servers",

@@ -124,7 +124,8 @@ public final class AdminHandler implements HttpHandler {
       registry.put(parsed);
     } catch (InvalidSettingException e) {
       // the registry names the field within the cluster, e.g. promote[0].to.sessionTimeout
-      throw JsonInputException.raw("cluster." + e.field(), "cluster." + e.getMessage());
+      String message = e.getMessage();
+      throw JsonInputException.of("cluster." + e.field(), message.startsWith(e.field()) ? message.substring(e.field().length()).strip() : message);
     }
     exchange.setStatusCode(StatusCodes.ACCEPTED);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
@@ -132,9 +133,7 @@ public final class AdminHandler implements HttpHandler {
   }
 
   private void list(HttpServerExchange exchange) {
-    ArrayNode array = Json.MAPPER.createArrayNode();
-    registry.list().forEach(c -> array.add(ClusterJson.toJson(c)));
-    sendJson(exchange, StatusCodes.OK, array);
+    sendJson(exchange, StatusCodes.OK, Json.MAPPER.valueToTree(registry.list().stream().map(c -> ClusterJson.toJson(c, false)).toList()));
   }
 
   private void get(HttpServerExchange exchange, String id) {
@@ -143,7 +142,7 @@ public final class AdminHandler implements HttpHandler {
       sendError(exchange, StatusCodes.NOT_FOUND, "id", "no cluster with id " + id);
       return;
     }
-    sendJson(exchange, StatusCodes.OK, ClusterJson.toJson(found.get()));
+    sendJson(exchange, StatusCodes.OK, Json.MAPPER.valueToTree(ClusterJson.toJson(found.get(), false)));
   }
 
   private void delete(HttpServerExchange exchange, String id) {

@@ -56,7 +56,7 @@ public final class RolloutReport {
     node.put("of", stages.size());
     if (stage < stages.size()) {
       ObjectNode next = node.putObject("next");
-      next.set("when", PolicyJson.condition(stages.get(stage).when()));
+      next.set("when", Json.MAPPER.valueToTree(PolicyJson.When.of(stages.get(stage).when())));
       next.put("to", stages.get(stage).mode());
     } else {
       node.putNull("next");

@@ -1,18 +1,20 @@
 package io.handover.engine.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.handover.api.Settings;
 import io.handover.api.VersionNumber;
+import io.handover.api.VersionState;
 import io.handover.engine.json.Json;
 import io.handover.engine.json.JsonInputException;
 import io.handover.engine.registry.ClusterConfig;
 import io.handover.engine.registry.RolloutState;
-import io.handover.engine.registry.VersionPolicies;
 import io.handover.engine.registry.ServerAddress;
-import java.util.ArrayList;
+import io.handover.engine.registry.VersionPolicies;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,184 +23,181 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * The cluster JSON of the admin API and the config file, in the original REST API's format:
- * {@code {"cluster":{"servers":[{"hostname":"127.0.0.1","port":1036}],"version":"1.1",
+ * The cluster JSON of the admin API, the config file and the state file, in the original REST
+ * API's format: {@code {"cluster":{"servers":[{"hostname":"127.0.0.1","port":1036}],"version":"1.1",
  * "upgradeTransition":{"mode":"SESSION","sessionTimeout":60},"uuid":"..."}}}, plus the optional
- * policies and rollout state of {@link PolicyJson}.
+ * policies of {@link PolicyJson} and the rollout state. Read with {@link Json#read}; each record
+ * checks its fields and fills in the defaults as it is built.
  */
 public final class ClusterJson {
+
+  /** The state file: a list of wrapped clusters. */
+  public static final TypeReference<List<Wrapper>> LIST = new TypeReference<>() {};
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private ClusterJson() {}
 
-  /** Parses a request body; the error names the field. */
+  /** A request body: {@code {"cluster":{...}}}. */
   public static ClusterConfig parseBody(byte[] body, long nowMillis) {
-    JsonNode root;
+    Wrapper wrapper = Json.read(body, Wrapper.class);
+    if (wrapper == null) {
+      throw JsonInputException.of("cluster", "is required: expected {\"cluster\":{...}}");
+    }
     try {
-      root = Json.MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw JsonInputException.raw("", "malformed JSON: " + e.getOriginalMessage());
-    } catch (java.io.IOException e) {
-      throw JsonInputException.raw("", "unreadable body: " + e.getMessage());
+      return wrapper.cluster().toConfig(nowMillis);
+    } catch (JsonInputException e) {
+      throw e.within("cluster");
     }
-    if (root == null || root.isMissingNode()) {
-      throw JsonInputException.raw("cluster", "the body is empty; expected {\"cluster\":{...}}");
-    }
-    return parseWrapped(root, "", nowMillis);
   }
 
-  /** Parses {@code {"cluster":{...}}}; {@code prefix} is the path of the wrapper object. */
-  public static ClusterConfig parseWrapped(JsonNode root, String prefix, long nowMillis) {
-    String field = join(prefix, "cluster");
-    if (!root.isObject() || !root.has("cluster")) {
-      throw JsonInputException.raw(field, field + " is required: expected {\"cluster\":{...}}");
-    }
-    return parse(root.get("cluster"), field, nowMillis);
+  /** {@code {"cluster":{...}}} as the admin API returns it; {@code stored} adds when the version was added. */
+  public static Wrapper toJson(ClusterConfig c, boolean stored) {
+    return new Wrapper(Cluster.of(c, stored));
   }
 
-  /** Parses a cluster object whose path is {@code field}. */
-  public static ClusterConfig parse(JsonNode cluster, String field, long nowMillis) {
-    if (!cluster.isObject()) {
-      throw JsonInputException.raw(field, field + " must be an object");
-    }
-    List<ServerAddress> servers = servers(cluster.get("servers"), field + ".servers");
-    VersionNumber version = version(cluster.get("version"), field + ".version");
-    Settings transition = transition(cluster.get("upgradeTransition"), field + ".upgradeTransition");
-    String id = id(cluster.get("uuid"), field + ".uuid");
-    long addedAt = cluster.hasNonNull("addedAtMillis") && cluster.get("addedAtMillis").canConvertToLong()
-        ? cluster.get("addedAtMillis").asLong() : nowMillis;
-    VersionPolicies policies = PolicyJson.parse(cluster, field);
-    RolloutState rollout = PolicyJson.parseState(cluster, field, policies.promote().size());
-    return new ClusterConfig(id, version, servers, transition, addedAt, policies, rollout);
-  }
-
-  private static List<ServerAddress> servers(JsonNode node, String field) {
-    if (node == null || node.isNull()) {
-      throw JsonInputException.raw(field, field + " is required: at least one {\"hostname\":...,\"port\":...}");
-    }
-    if (!node.isArray()) {
-      throw JsonInputException.raw(field, field + " must be an array");
-    }
-    if (node.isEmpty()) {
-      throw JsonInputException.raw(field, field + " must name at least one server");
-    }
-    List<ServerAddress> servers = new ArrayList<>();
-    for (int i = 0; i < node.size(); i++) {
-      String at = field + "[" + i + "]";
-      JsonNode s = node.get(i);
-      if (!s.isObject()) {
-        throw JsonInputException.raw(at, at + " must be an object with hostname (or ip) and port");
+  /** {@code {"cluster":{...}}}. */
+  public record Wrapper(Cluster cluster) {
+    @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+    public Wrapper {
+      if (cluster == null) {
+        throw JsonInputException.of("cluster", "is required: expected {\"cluster\":{...}}");
       }
-      JsonNode host = s.hasNonNull("hostname") ? s.get("hostname") : s.get("ip");
-      String hostField = s.hasNonNull("hostname") ? at + ".hostname" : at + ".ip";
-      if (host == null || host.isNull()) {
-        throw JsonInputException.raw(at + ".hostname", at + ".hostname (or ip) is required");
+    }
+  }
+
+  /** One version as written in JSON; {@code version} is normalised to its label. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"servers", "upgradeTransition", "healthCheck", "rollback", "promote", "uuid", "version",
+      "state", "stateReason", "promotionStage", "addedAtMillis"})
+  public record Cluster(List<Server> servers, Object version, Map<String, Object> upgradeTransition, String uuid,
+      Long addedAtMillis, PolicyJson.Health healthCheck, PolicyJson.Rollback rollback, List<PolicyJson.Stage> promote,
+      String state, String stateReason, Long promotionStage) {
+
+    public Cluster {
+      if (servers == null) {
+        throw JsonInputException.of("servers", "is required: at least one {\"hostname\":...,\"port\":...}");
       }
-      if (!host.isTextual() || host.asText().isBlank() || host.asText().strip().contains(" ")) {
-        throw JsonInputException.raw(hostField, hostField + " must be a host name or IP address");
+      if (servers.isEmpty()) {
+        throw JsonInputException.of("servers", "must name at least one server");
       }
-      servers.add(new ServerAddress(host.asText().strip(), port(s.get("port"), at + ".port")));
+      for (int i = 0; i < servers.size(); i++) {
+        if (servers.get(i) == null) {
+          throw JsonInputException.of("servers[" + i + "]", "must be an object with hostname (or ip) and port");
+        }
+      }
+      version = label(version);
+      transition(upgradeTransition, "upgradeTransition", "INSTANT");
+      if (uuid != null && !ID.matcher(uuid).matches()) {
+        throw JsonInputException.of("uuid", "must be 1 to 64 letters, digits, '.', '_' or '-'");
+      }
+      if (promote != null && promote.contains(null)) {
+        throw JsonInputException.of("promote[" + promote.indexOf(null) + "]", "must be an object");
+      }
+      if (state != null) {
+        state = state(state).name();
+      }
+      Json.whole(promotionStage, "promotionStage", 0, 0, promote == null ? 0 : promote.size());
     }
-    return List.copyOf(servers);
+
+    static Cluster of(ClusterConfig c, boolean stored) {
+      VersionPolicies p = c.policies();
+      RolloutState r = c.rollout();
+      boolean rolledBack = r.state() != VersionState.ACTIVE;
+      return new Cluster(c.servers().stream().map(s -> new Server(s.host(), null, (long) s.port())).toList(),
+          c.version().label(), c.transition().asMap(), c.id(), stored ? c.addedAtMillis() : null,
+          PolicyJson.Health.of(p.healthCheck()), PolicyJson.Rollback.of(p.rollback()),
+          p.promote().isEmpty() ? null : p.promote().stream().map(PolicyJson.Stage::of).toList(),
+          rolledBack ? r.state().name() : null, rolledBack ? r.reason() : null,
+          r.promotionStage() > 0 ? (long) r.promotionStage() : null);
+    }
+
+    /** The version this JSON describes; a problem left for the registry's records has no field. */
+    ClusterConfig toConfig(long nowMillis) {
+      try {
+        return config(nowMillis);
+      } catch (IllegalArgumentException e) {
+        throw JsonInputException.of("", "is not valid: " + e.getMessage());
+      }
+    }
+
+    private ClusterConfig config(long nowMillis) {
+      VersionPolicies policies = new VersionPolicies(
+          healthCheck == null ? null : healthCheck.toCheck(),
+          rollback == null ? null : rollback.toPolicy(),
+          promote == null ? List.of() : promote.stream().map(PolicyJson.Stage::toStage).toList());
+      RolloutState rollout = new RolloutState(state == null ? VersionState.ACTIVE : state(state), stateReason, promotionStage == null ? 0 : promotionStage.intValue());
+      return new ClusterConfig(uuid == null ? UUID.randomUUID().toString() : uuid,
+          version == null ? VersionNumber.DEFAULT : VersionNumber.parse((String) version),
+          servers.stream().map(s -> new ServerAddress(s.hostname(), s.port().intValue())).toList(),
+          transition(upgradeTransition, "upgradeTransition", "INSTANT"),
+          addedAtMillis == null ? nowMillis : addedAtMillis, policies, rollout);
+    }
+
+    private static Object label(Object version) {
+      String label;
+      if (version == null || version instanceof String) {
+        label = (String) version;
+      } else if (version instanceof BigDecimal d) {
+        label = Json.plain(d, "version");
+      } else if (version instanceof Integer || version instanceof Long || version instanceof BigInteger) {
+        label = version.toString();
+      } else {
+        throw JsonInputException.of("version", "must be a string or a number");
+      }
+      if (label != null && label.isBlank()) {
+        throw JsonInputException.of("version", "must not be blank");
+      }
+      return label;
+    }
+
+    private static VersionState state(String state) {
+      try {
+        return VersionState.valueOf(state.strip().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw JsonInputException.of("state", "must be ACTIVE or ROLLED_BACK");
+      }
+    }
   }
 
-  private static int port(JsonNode node, String field) {
-    if (node == null || node.isNull()) {
-      throw JsonInputException.raw(field, field + " is required");
+  /** One backend server: {@code hostname} (or, as in the original API, {@code ip}) and {@code port}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"hostname", "ip", "port"})
+  public record Server(String hostname, String ip, Long port) {
+
+    public Server {
+      String field = hostname != null ? "hostname" : "ip";
+      String host = hostname != null ? hostname : ip;
+      if (host == null) {
+        throw JsonInputException.of("hostname", "(or ip) is required");
+      }
+      if (host.isBlank() || host.strip().contains(" ")) {
+        throw JsonInputException.of(field, "must be a host name or IP address");
+      }
+      hostname = host.strip();
+      ip = null;
+      if (port == null) {
+        throw JsonInputException.of("port", "is required");
+      }
+      Json.whole(port, "port", 0, 1, 65535);
     }
-    long port;
-    if (node.isIntegralNumber()) {
-      port = node.canConvertToLong() ? node.asLong() : -1;
-    } else if (node.isTextual() && node.asText().strip().matches("\\d{1,5}")) {
-      port = Long.parseLong(node.asText().strip());
-    } else {
-      throw JsonInputException.raw(field, field + " must be a whole number from 1 to 65535");
-    }
-    if (port < 1 || port > 65535) {
-      throw JsonInputException.raw(field, field + " must be from 1 to 65535, not " + node.asText());
-    }
-    return (int) port;
   }
 
-  private static VersionNumber version(JsonNode node, String field) {
-    if (node == null || node.isNull()) {
-      return VersionNumber.DEFAULT;
-    }
-    String label;
-    if (node.isTextual()) {
-      label = node.asText();
-    } else if (node.isNumber()) {
-      label = node.decimalValue().toPlainString();
-    } else {
-      throw JsonInputException.raw(field, field + " must be a string or a number");
-    }
-    if (label.isBlank()) {
-      throw JsonInputException.raw(field, field + " must not be blank");
-    }
-    return VersionNumber.parse(label);
-  }
-
-  static Settings transition(JsonNode node, String field) {
+  /**
+   * An {@code upgradeTransition} (or a stage's {@code to}) as settings with the mode upper-cased;
+   * {@code absent} is the mode when there is none. As in the original API, an object without a mode
+   * means SESSION.
+   */
+  static Settings transition(Map<String, Object> raw, String field, String absent) {
     Map<String, Object> values = new LinkedHashMap<>();
-    if (node == null || node.isNull()) {
-      values.put("mode", "INSTANT");
-      return Settings.of(values);
+    Object mode = raw == null ? absent : raw.get("mode") == null ? "SESSION" : raw.get("mode");
+    if (!(mode instanceof String m) || m.isBlank()) {
+      throw JsonInputException.of(field + ".mode", "must be a mode name such as \"INSTANT\"");
     }
-    if (!node.isObject()) {
-      throw JsonInputException.raw(field, field + " must be an object such as {\"mode\":\"INSTANT\"}");
+    values.put("mode", m.strip().toUpperCase(Locale.ROOT));
+    if (raw != null) {
+      raw.forEach((k, v) -> values.putIfAbsent(k, v));
     }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> raw = Json.MAPPER.convertValue(node, LinkedHashMap.class);
-    JsonNode mode = node.get("mode");
-    if (mode != null && !mode.isNull() && (!mode.isTextual() || mode.asText().isBlank())) {
-      throw JsonInputException.raw(field + ".mode", field + ".mode must be a mode name such as \"INSTANT\"");
-    }
-    // As in the original API, an upgradeTransition without a mode means SESSION.
-    values.put("mode", mode == null || mode.isNull() ? "SESSION" : mode.asText().strip().toUpperCase(Locale.ROOT));
-    raw.forEach((k, v) -> {
-      if (!k.equals("mode")) {
-        values.put(k, v);
-      }
-    });
     return Settings.of(values);
-  }
-
-  private static String id(JsonNode node, String field) {
-    if (node == null || node.isNull()) {
-      return UUID.randomUUID().toString();
-    }
-    if (!node.isTextual() || !ID.matcher(node.asText()).matches()) {
-      throw JsonInputException.raw(field, field + " must be 1 to 64 letters, digits, '.', '_' or '-'");
-    }
-    return node.asText();
-  }
-
-  /** {@code {"cluster":{...}}} as the admin API returns it. */
-  public static ObjectNode toJson(ClusterConfig c) {
-    ObjectNode cluster = Json.MAPPER.createObjectNode();
-    ArrayNode servers = cluster.putArray("servers");
-    for (ServerAddress s : c.servers()) {
-      servers.addObject().put("hostname", s.host()).put("port", s.port());
-    }
-    cluster.set("upgradeTransition", Json.MAPPER.valueToTree(c.transition().asMap()));
-    PolicyJson.format(c.policies(), cluster);
-    cluster.put("uuid", c.id());
-    cluster.put("version", c.version().label());
-    PolicyJson.formatState(c.rollout(), cluster);
-    ObjectNode wrapper = Json.MAPPER.createObjectNode();
-    wrapper.set("cluster", cluster);
-    return wrapper;
-  }
-
-  /** The form kept in the state file: the API form plus when the version was added. */
-  public static ObjectNode toStoredJson(ClusterConfig c) {
-    ObjectNode json = toJson(c);
-    ((ObjectNode) json.get("cluster")).put("addedAtMillis", c.addedAtMillis());
-    return json;
-  }
-
-  private static String join(String prefix, String name) {
-    return prefix.isEmpty() ? name : prefix + "." + name;
   }
 }

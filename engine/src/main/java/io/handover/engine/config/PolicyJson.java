@@ -1,278 +1,145 @@
 package io.handover.engine.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.handover.api.VersionState;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.handover.engine.json.Json;
 import io.handover.engine.json.JsonInputException;
 import io.handover.engine.registry.HealthCheck;
 import io.handover.engine.registry.PromotionStage;
 import io.handover.engine.registry.RollbackPolicy;
-import io.handover.engine.registry.RolloutState;
-import io.handover.engine.registry.VersionPolicies;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * The optional parts of the cluster JSON beside {@code servers} and {@code upgradeTransition}:
- * {@code healthCheck}, {@code rollback} and {@code promote}, and the rollout state the registry keeps
- * ({@code state}, {@code stateReason}, {@code promotionStage}). Each is written only when given or
- * not at its default, so a plain cluster reads as it always did. Errors name the field.
+ * {@code healthCheck}, {@code rollback} and {@code promote}. Each record fills in its defaults as it
+ * is built, so the admin API echoes a given policy with every value in force.
  */
 public final class PolicyJson {
 
-  private static final Set<String> HEALTH_KEYS = Set.of("path", "intervalMillis", "timeoutMillis", "healthyThreshold", "unhealthyThreshold");
-  private static final Set<String> ROLLBACK_KEYS = Set.of("enabled", "windowSeconds", "maxFailureRate", "minRequests", "countMismatches");
-  private static final Set<String> STAGE_KEYS = Set.of("when", "to");
-  private static final Set<String> WHEN_KEYS = Set.of("consecutiveMatches", "rampComplete", "afterSeconds", "minRequests", "maxFailureRate");
-
   private PolicyJson() {}
 
-  /** The policies of the cluster object at {@code field}. */
-  static VersionPolicies parse(JsonNode cluster, String field) {
-    return new VersionPolicies(
-        healthCheck(cluster.get("healthCheck"), field + ".healthCheck"),
-        rollback(cluster.get("rollback"), field + ".rollback"),
-        promote(cluster.get("promote"), field + ".promote"));
-  }
+  /** {@code healthCheck}: {@code path} is required. */
+  @JsonPropertyOrder({"path", "intervalMillis", "timeoutMillis", "healthyThreshold", "unhealthyThreshold"})
+  public record Health(String path, Long intervalMillis, Long timeoutMillis, Long healthyThreshold, Long unhealthyThreshold) {
 
-  /** The rollout state of the cluster object at {@code field}; {@link RolloutState#INITIAL} when absent. */
-  static RolloutState parseState(JsonNode cluster, String field, int stages) {
-    VersionState state = VersionState.ACTIVE;
-    JsonNode s = cluster.get("state");
-    if (s != null && !s.isNull()) {
+    public Health {
+      if (path == null) {
+        throw JsonInputException.of("path", "is required, e.g. \"/health\"");
+      }
+      if (!path.startsWith("/") || !isUriPath(path)) {
+        throw JsonInputException.of("path", "must be a path starting with /, e.g. \"/health\"");
+      }
+      intervalMillis = Json.whole(intervalMillis, "intervalMillis", HealthCheck.DEFAULT_INTERVAL_MILLIS, 10, 86_400_000);
+      timeoutMillis = Json.whole(timeoutMillis, "timeoutMillis", HealthCheck.DEFAULT_TIMEOUT_MILLIS, 1, 600_000);
+      healthyThreshold = Json.whole(healthyThreshold, "healthyThreshold", HealthCheck.DEFAULT_HEALTHY_THRESHOLD, 1, 1000);
+      unhealthyThreshold = Json.whole(unhealthyThreshold, "unhealthyThreshold", HealthCheck.DEFAULT_UNHEALTHY_THRESHOLD, 1, 1000);
+    }
+
+    static Health of(HealthCheck h) {
+      return h == null ? null : new Health(h.path(), h.intervalMillis(), h.timeoutMillis(), (long) h.healthyThreshold(),
+          (long) h.unhealthyThreshold());
+    }
+
+    HealthCheck toCheck() {
+      return new HealthCheck(path, intervalMillis, timeoutMillis, healthyThreshold.intValue(), unhealthyThreshold.intValue());
+    }
+
+    private static boolean isUriPath(String path) {
       try {
-        state = VersionState.valueOf(s.asText().strip().toUpperCase(Locale.ROOT));
+        URI.create("http://localhost" + path);
+        return true;
       } catch (IllegalArgumentException e) {
-        throw JsonInputException.raw(field + ".state", field + ".state must be ACTIVE or ROLLED_BACK");
-      }
-    }
-    JsonNode r = cluster.get("stateReason");
-    if (r != null && !r.isNull() && !r.isTextual()) {
-      throw JsonInputException.raw(field + ".stateReason", field + ".stateReason must be a string");
-    }
-    String reason = r == null || r.isNull() ? null : r.asText();
-    int stage = (int) whole(cluster, "promotionStage", field + ".promotionStage", 0, 0, stages);
-    return new RolloutState(state, reason, stage);
-  }
-
-  private static HealthCheck healthCheck(JsonNode node, String field) {
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    object(node, field, HEALTH_KEYS);
-    JsonNode path = node.get("path");
-    if (path == null || path.isNull()) {
-      throw JsonInputException.raw(field + ".path", field + ".path is required, e.g. \"/health\"");
-    }
-    if (!path.isTextual() || !path.asText().startsWith("/") || !isUriPath(path.asText())) {
-      throw JsonInputException.raw(field + ".path", field + ".path must be a path starting with /, e.g. \"/health\"");
-    }
-    return new HealthCheck(path.asText(),
-        whole(node, "intervalMillis", field + ".intervalMillis", HealthCheck.DEFAULT_INTERVAL_MILLIS, 10, 86_400_000),
-        whole(node, "timeoutMillis", field + ".timeoutMillis", HealthCheck.DEFAULT_TIMEOUT_MILLIS, 1, 600_000),
-        (int) whole(node, "healthyThreshold", field + ".healthyThreshold", HealthCheck.DEFAULT_HEALTHY_THRESHOLD, 1, 1000),
-        (int) whole(node, "unhealthyThreshold", field + ".unhealthyThreshold", HealthCheck.DEFAULT_UNHEALTHY_THRESHOLD, 1, 1000));
-  }
-
-  private static RollbackPolicy rollback(JsonNode node, String field) {
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    object(node, field, ROLLBACK_KEYS);
-    RollbackPolicy d = RollbackPolicy.DEFAULT;
-    return new RollbackPolicy(
-        bool(node, "enabled", field + ".enabled", d.enabled()),
-        (int) whole(node, "windowSeconds", field + ".windowSeconds", d.windowSeconds(), 1, 3600),
-        rate(node, "maxFailureRate", field + ".maxFailureRate", d.maxFailureRate(), true),
-        whole(node, "minRequests", field + ".minRequests", d.minRequests(), 1, Long.MAX_VALUE),
-        bool(node, "countMismatches", field + ".countMismatches", d.countMismatches()));
-  }
-
-  private static List<PromotionStage> promote(JsonNode node, String field) {
-    if (node == null || node.isNull()) {
-      return List.of();
-    }
-    if (!node.isArray()) {
-      throw JsonInputException.raw(field, field + " must be an array of {\"when\":{...},\"to\":{...}}");
-    }
-    List<PromotionStage> stages = new ArrayList<>();
-    for (int i = 0; i < node.size(); i++) {
-      String at = field + "[" + i + "]";
-      JsonNode stage = node.get(i);
-      object(stage, at, STAGE_KEYS);
-      JsonNode to = stage.get("to");
-      if (to == null || to.isNull()) {
-        throw JsonInputException.raw(at + ".to", at + ".to is required: the next upgradeTransition, e.g. {\"mode\":\"INSTANT\"}");
-      }
-      PromotionStage.Condition when = when(stage.get("when"), at + ".when");
-      stages.add(new PromotionStage(when, ClusterJson.transition(to, at + ".to")));
-    }
-    return List.copyOf(stages);
-  }
-
-  private static PromotionStage.Condition when(JsonNode node, String field) {
-    if (node == null || node.isNull()) {
-      throw JsonInputException.raw(field, field + " is required, e.g. {\"consecutiveMatches\":100}");
-    }
-    object(node, field, WHEN_KEYS);
-    if (node.isEmpty()) {
-      throw JsonInputException.raw(field, field + " needs at least one of " + String.join(", ", sorted(WHEN_KEYS)));
-    }
-    Long matches = node.has("consecutiveMatches")
-        ? whole(node, "consecutiveMatches", field + ".consecutiveMatches", 0, 1, Long.MAX_VALUE) : null;
-    Boolean ramp = null;
-    if (node.has("rampComplete")) {
-      if (!bool(node, "rampComplete", field + ".rampComplete", false)) {
-        throw JsonInputException.raw(field + ".rampComplete", field + ".rampComplete can only be true; leave it out otherwise");
-      }
-      ramp = true;
-    }
-    Long after = node.has("afterSeconds") ? whole(node, "afterSeconds", field + ".afterSeconds", 0, 0, Long.MAX_VALUE / 1000) : null;
-    Long requests = node.has("minRequests") ? whole(node, "minRequests", field + ".minRequests", 0, 1, Long.MAX_VALUE) : null;
-    Double rate = node.has("maxFailureRate") ? rate(node, "maxFailureRate", field + ".maxFailureRate", 0, false) : null;
-    if (rate != null && requests == null) {
-      // a rate over no requests would pass at once
-      throw JsonInputException.raw(field + ".minRequests", field + ".minRequests is required with maxFailureRate");
-    }
-    return new PromotionStage.Condition(matches, ramp, after, requests, rate);
-  }
-
-  /** Adds the policies that were given to {@code cluster}. */
-  static void format(VersionPolicies p, ObjectNode cluster) {
-    HealthCheck h = p.healthCheck();
-    if (h != null) {
-      cluster.putObject("healthCheck")
-          .put("path", h.path())
-          .put("intervalMillis", h.intervalMillis())
-          .put("timeoutMillis", h.timeoutMillis())
-          .put("healthyThreshold", h.healthyThreshold())
-          .put("unhealthyThreshold", h.unhealthyThreshold());
-    }
-    RollbackPolicy r = p.rollback();
-    if (r != null) {
-      cluster.putObject("rollback")
-          .put("enabled", r.enabled())
-          .put("windowSeconds", r.windowSeconds())
-          .put("maxFailureRate", r.maxFailureRate())
-          .put("minRequests", r.minRequests())
-          .put("countMismatches", r.countMismatches());
-    }
-    if (!p.promote().isEmpty()) {
-      ArrayNode stages = cluster.putArray("promote");
-      for (PromotionStage stage : p.promote()) {
-        ObjectNode s = stages.addObject();
-        s.set("when", condition(stage.when()));
-        s.set("to", Json.MAPPER.valueToTree(stage.to().asMap()));
+        return false;
       }
     }
   }
 
-  /** A stage's conditions, only those given. */
-  public static ObjectNode condition(PromotionStage.Condition c) {
-    ObjectNode when = Json.MAPPER.createObjectNode();
-    if (c.consecutiveMatches() != null) {
-      when.put("consecutiveMatches", c.consecutiveMatches());
+  /** {@code rollback}: every key optional, defaults from {@link RollbackPolicy#DEFAULT}. */
+  @JsonPropertyOrder({"enabled", "windowSeconds", "maxFailureRate", "minRequests", "countMismatches"})
+  public record Rollback(Boolean enabled, Long windowSeconds, Double maxFailureRate, Long minRequests, Boolean countMismatches) {
+
+    public Rollback {
+      RollbackPolicy d = RollbackPolicy.DEFAULT;
+      enabled = enabled == null ? d.enabled() : enabled;
+      windowSeconds = Json.whole(windowSeconds, "windowSeconds", d.windowSeconds(), 1, 3600);
+      maxFailureRate = rate(maxFailureRate, "maxFailureRate", d.maxFailureRate(), true);
+      minRequests = Json.whole(minRequests, "minRequests", d.minRequests(), 1, Long.MAX_VALUE);
+      countMismatches = countMismatches == null ? d.countMismatches() : countMismatches;
     }
-    if (c.rampComplete() != null) {
-      when.put("rampComplete", c.rampComplete());
+
+    static Rollback of(RollbackPolicy r) {
+      return r == null ? null : new Rollback(r.enabled(), (long) r.windowSeconds(), r.maxFailureRate(), r.minRequests(), r.countMismatches());
     }
-    if (c.afterSeconds() != null) {
-      when.put("afterSeconds", c.afterSeconds());
+
+    RollbackPolicy toPolicy() {
+      return new RollbackPolicy(enabled, windowSeconds.intValue(), maxFailureRate, minRequests, countMismatches);
     }
-    if (c.minRequests() != null) {
-      when.put("minRequests", c.minRequests());
-    }
-    if (c.maxFailureRate() != null) {
-      when.put("maxFailureRate", c.maxFailureRate());
-    }
-    return when;
   }
 
-  /** Adds the rollout state to {@code cluster} where it is not the initial one. */
-  static void formatState(RolloutState s, ObjectNode cluster) {
-    if (s.state() != VersionState.ACTIVE) {
-      cluster.put("state", s.state().name());
-      if (s.reason() != null) {
-        cluster.put("stateReason", s.reason());
+  /** One {@code promote} stage: {@code {"when":{...},"to":{...}}}, both required. */
+  public record Stage(When when, Map<String, Object> to) {
+
+    public Stage {
+      if (when == null) {
+        throw JsonInputException.of("when", "is required, e.g. {\"consecutiveMatches\":100}");
+      }
+      if (to == null) {
+        throw JsonInputException.of("to", "is required: the next upgradeTransition, e.g. {\"mode\":\"INSTANT\"}");
+      }
+      ClusterJson.transition(to, "to", "SESSION");
+    }
+
+    static Stage of(PromotionStage s) {
+      return new Stage(When.of(s.when()), s.to().asMap());
+    }
+
+    PromotionStage toStage() {
+      return new PromotionStage(when.toCondition(), ClusterJson.transition(to, "to", "SESSION"));
+    }
+  }
+
+  /** A stage's conditions: at least one; only those given are written. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"consecutiveMatches", "rampComplete", "afterSeconds", "minRequests", "maxFailureRate"})
+  public record When(Long consecutiveMatches, Boolean rampComplete, Long afterSeconds, Long minRequests, Double maxFailureRate) {
+
+    public When {
+      if (consecutiveMatches == null && rampComplete == null && afterSeconds == null && minRequests == null && maxFailureRate == null) {
+        throw JsonInputException.of("", "needs at least one of afterSeconds, consecutiveMatches, maxFailureRate, minRequests, rampComplete");
+      }
+      Json.whole(consecutiveMatches, "consecutiveMatches", 1, 1, Long.MAX_VALUE);
+      if (Boolean.FALSE.equals(rampComplete)) {
+        throw JsonInputException.of("rampComplete", "can only be true; leave it out otherwise");
+      }
+      Json.whole(afterSeconds, "afterSeconds", 0, 0, Long.MAX_VALUE / 1000);
+      Json.whole(minRequests, "minRequests", 1, 1, Long.MAX_VALUE);
+      if (maxFailureRate != null) {
+        rate(maxFailureRate, "maxFailureRate", 0, false);
+        if (minRequests == null) {
+          // a rate over no requests would pass at once
+          throw JsonInputException.of("minRequests", "is required with maxFailureRate");
+        }
       }
     }
-    if (s.promotionStage() > 0) {
-      cluster.put("promotionStage", s.promotionStage());
+
+    /** The JSON of a stage's conditions, also used by the status report. */
+    public static When of(PromotionStage.Condition c) {
+      return new When(c.consecutiveMatches(), c.rampComplete(), c.afterSeconds(), c.minRequests(), c.maxFailureRate());
+    }
+
+    PromotionStage.Condition toCondition() {
+      return new PromotionStage.Condition(consecutiveMatches, rampComplete, afterSeconds, minRequests, maxFailureRate);
     }
   }
 
-  private static void object(JsonNode node, String field, Set<String> known) {
-    if (!node.isObject()) {
-      throw JsonInputException.raw(field, field + " must be an object");
-    }
-    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!known.contains(name)) {
-        throw JsonInputException.raw(field + "." + name,
-            field + "." + name + " is not a known setting; known: " + String.join(", ", sorted(known)));
-      }
-    }
-  }
-
-  private static long whole(JsonNode obj, String key, String field, long fallback, long min, long max) {
-    JsonNode n = obj.get(key);
-    if (n == null || n.isNull()) {
+  private static double rate(Double value, String field, double fallback, boolean exclusiveZero) {
+    if (value == null) {
       return fallback;
     }
-    long value;
-    try {
-      if (!n.isNumber()) {
-        throw new ArithmeticException();
-      }
-      value = n.decimalValue().longValueExact();
-    } catch (ArithmeticException e) {
-      throw JsonInputException.raw(field, field + " must be a whole number");
-    }
-    if (value < min || value > max) {
-      throw JsonInputException.raw(field, field + " must be from " + min + (max == Long.MAX_VALUE ? " up" : " to " + max) + ", not " + value);
-    }
-    return value;
-  }
-
-  private static double rate(JsonNode obj, String key, String field, double fallback, boolean exclusiveZero) {
-    JsonNode n = obj.get(key);
-    if (n == null || n.isNull()) {
-      return fallback;
-    }
-    double value = n.isNumber() ? n.doubleValue() : Double.NaN;
     if (!(exclusiveZero ? value > 0 : value >= 0) || !(value <= 1)) {
-      throw JsonInputException.raw(field, field + " must be a number " + (exclusiveZero ? "greater than 0" : "from 0") + " and at most 1");
+      throw JsonInputException.of(field, "must be a number " + (exclusiveZero ? "greater than 0" : "from 0") + " and at most 1");
     }
     return value;
-  }
-
-  private static boolean bool(JsonNode obj, String key, String field, boolean fallback) {
-    JsonNode n = obj.get(key);
-    if (n == null || n.isNull()) {
-      return fallback;
-    }
-    if (!n.isBoolean()) {
-      throw JsonInputException.raw(field, field + " must be true or false");
-    }
-    return n.asBoolean();
-  }
-
-  private static boolean isUriPath(String path) {
-    try {
-      URI.create("http://localhost" + path);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  private static List<String> sorted(Set<String> keys) {
-    return keys.stream().sorted().toList();
   }
 }

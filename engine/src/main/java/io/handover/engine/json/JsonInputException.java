@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * JSON input that cannot be accepted, with the path of the offending field, e.g.
- * {@code cluster.servers[0].port}. The message starts with that path.
+ * {@code cluster.servers[0].port}. The message starts with that path. Thrown by the records that
+ * JSON is bound onto, with the field relative to the record; {@link Json#read} prefixes the path of
+ * the record.
  */
 public class JsonInputException extends RuntimeException {
 
@@ -17,13 +19,13 @@ public class JsonInputException extends RuntimeException {
     this.problem = requireNonNull(problem, "problem is null");
   }
 
-  /** {@code field} is wrong: the message is {@code "<field> <problem>"}, e.g. {@code "port must be from 1 to 65535"}. */
+  /** {@code field} is wrong: the message is {@code "<field> <problem>"}, e.g. {@code "port must be a whole number"}. */
   public static JsonInputException of(String field, String problem) {
     return new JsonInputException(field, problem, field.isEmpty() ? problem : field + " " + problem);
   }
 
   /** A problem whose message is already complete and names {@code field}. */
-  public static JsonInputException raw(String field, String message) {
+  static JsonInputException raw(String field, String message) {
     return new JsonInputException(field, message, message);
   }
 
@@ -32,7 +34,7 @@ public class JsonInputException extends RuntimeException {
     return new JsonInputException("", message, message);
   }
 
-  /** The same problem seen from {@code prefix}, the path of the object holding this field. */
+  /** The same problem seen from the object at {@code prefix} that holds this field. */
   public JsonInputException within(String prefix) {
     if (prefix.isEmpty()) {
       return this;
