@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.google.common.net.InetAddresses;
+import com.google.common.net.InternetDomainName;
 import io.handover.api.Settings;
 import io.handover.api.VersionNumber;
 import io.handover.api.VersionState;
@@ -171,10 +173,10 @@ public final class ClusterJson {
       if (host == null) {
         throw JsonInputException.of("hostname", "(or ip) is required");
       }
-      if (host.isBlank() || host.strip().contains(" ")) {
-        throw JsonInputException.of(field, "must be a host name or IP address");
-      }
       hostname = host.strip();
+      if (!InetAddresses.isInetAddress(hostname) && !InternetDomainName.isValid(hostname)) {
+        throw JsonInputException.of(field, "must be a host name or IP address, without port or brackets, e.g. \"10.0.0.5\" or \"::1\"");
+      }
       ip = null;
       if (port == null) {
         throw JsonInputException.of("port", "is required");

@@ -2,6 +2,8 @@ package io.handover.engine.json;
 
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
@@ -77,10 +79,12 @@ public final class Json {
   }
 
   private static <T> T read(byte[] json, JavaType type) {
-    try {
-      return MAPPER.readValue(json, type);
+    JsonParser parser = null;
+    try (JsonParser p = MAPPER.createParser(json)) {
+      parser = p;
+      return MAPPER.readValue(p, type);
     } catch (JsonProcessingException e) {
-      throw problem(e);
+      throw problem(e, parser == null ? "" : path(parser.getParsingContext()));
     } catch (IOException e) {
       throw JsonInputException.whole("unreadable input: " + e.getMessage());
     }
@@ -110,7 +114,7 @@ public final class Json {
   }
 
   /** Jackson's error as one with the field's path and a short message. */
-  static JsonInputException problem(JsonProcessingException e) {
+  static JsonInputException problem(JsonProcessingException e, String stoppedAt) {
     String path = e instanceof JsonMappingException m ? path(m.getPath()) : "";
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof JsonInputException j) {
@@ -129,6 +133,7 @@ public final class Json {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof StreamConstraintsException || t instanceof InputCoercionException) {
         String what = ((JsonProcessingException) t).getOriginalMessage();
+        path = path.isEmpty() ? stoppedAt : path;
         return path.isEmpty() ? JsonInputException.whole("too large: " + what) : JsonInputException.of(path, "is too large: " + what);
       }
     }
@@ -151,6 +156,19 @@ public final class Json {
       }
     }
     return path.toString();
+  }
+
+  /** Where the parser stopped, for errors raised before any record could add its path. */
+  private static String path(JsonStreamContext context) {
+    String path = "";
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inArray()) {
+        path = "[" + c.getCurrentIndex() + "]" + path;
+      } else if (c.getCurrentName() != null) {
+        path = c.getCurrentName() + (path.isEmpty() || path.startsWith("[") ? "" : ".") + path;
+      }
+    }
+    return path;
   }
 
   private static boolean isArray(Class<?> type) {

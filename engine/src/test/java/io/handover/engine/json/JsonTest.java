@@ -27,6 +27,9 @@ class JsonTest {
       "huge exponent version|{\"cluster\":{\"servers\":[{\"hostname\":\"h\",\"port\":1}],\"version\":1e999999999}}|cluster.version|cluster.version must have at most 100 digits",
       "negative huge exponent version|{\"cluster\":{\"servers\":[{\"hostname\":\"h\",\"port\":1}],\"version\":1e-50000000}}|cluster.version|cluster.version must have at most 100 digits",
       "string for a boolean|{\"cluster\":{\"servers\":[{\"hostname\":\"h\",\"port\":1}],\"rollback\":{\"enabled\":1}}}|cluster.rollback.enabled|cluster.rollback.enabled must be true or false",
+      "host with a port|{\"cluster\":{\"servers\":[{\"hostname\":\"127.0.0.1:80\",\"port\":1}]}}|cluster.servers[0].hostname|cluster.servers[0].hostname must be a host name or IP address",
+      "host in brackets|{\"cluster\":{\"servers\":[{\"ip\":\"[::1]\",\"port\":1}]}}|cluster.servers[0].ip|cluster.servers[0].ip must be a host name or IP address",
+      "host with a space|{\"cluster\":{\"servers\":[{\"hostname\":\"a b\",\"port\":1}]}}|cluster.servers[0].hostname|cluster.servers[0].hostname must be a host name or IP address",
       "null server|{\"cluster\":{\"servers\":[null]}}|cluster.servers[0]|cluster.servers[0] must be an object",
       "servers not a list|{\"cluster\":{\"servers\":{}}}|cluster.servers|cluster.servers must be an array",
   })
@@ -51,6 +54,9 @@ class JsonTest {
     assertThat(c.servers().get(0).authority()).isEqualTo("10.0.0.1:1036");
     assertThat(c.version().label()).isEqualTo("1.10");
     assertThat(c.mode()).isEqualTo("INSTANT");
+    assertThat(parse("{\"cluster\":{\"servers\":[{\"hostname\":\"::1\",\"port\":1},{\"hostname\":\"backend-2.example\",\"port\":2},"
+        + "{\"hostname\":\"localhost\",\"port\":3}]}}").servers()).extracting(s -> s.authority())
+        .containsExactly("[::1]:1", "backend-2.example:2", "localhost:3");
   }
 
   @Test
