@@ -3,7 +3,7 @@ package io.handover.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.handover.engine.admin.ClusterJson;
+import io.handover.engine.json.Json;
 import io.handover.engine.admin.RolloutReport;
 import io.handover.engine.admin.StatusReport;
 import io.handover.engine.plugin.PluginRegistry;
@@ -26,7 +26,7 @@ final class AdminReports implements StatusReport {
 
   @Override
   public JsonNode plugins() {
-    ObjectNode root = ClusterJson.MAPPER.createObjectNode();
+    ObjectNode root = Json.MAPPER.createObjectNode();
     ArrayNode strategies = root.putArray("strategies");
     plugins.strategies().values().forEach(p ->
         strategies.addObject().put("name", p.name()).put("source", p.source()).put("description", p.description()));
@@ -40,7 +40,7 @@ final class AdminReports implements StatusReport {
 
   @Override
   public JsonNode status() {
-    ObjectNode root = ClusterJson.MAPPER.createObjectNode();
+    ObjectNode root = Json.MAPPER.createObjectNode();
     ArrayNode versions = root.putArray("versions");
     for (LiveVersion v : registry.snapshot().all()) {
       ObjectNode node = versions.addObject();
@@ -51,7 +51,7 @@ final class AdminReports implements StatusReport {
       node.put("stateReason", v.config().rollout().reason());
       node.put("addedAtMillis", v.info().addedAtMillis());
       node.set("servers", RolloutReport.servers(v.servers()));
-      node.set("strategy", ClusterJson.MAPPER.valueToTree(v.strategy().status()));
+      node.set("strategy", Json.MAPPER.valueToTree(v.strategy().status()));
       node.set("mirror", mirror(v.mirrorStats()));
       node.set("recent", RolloutReport.recent(v));
       node.set("promotion", RolloutReport.promotion(v.config()));
@@ -61,7 +61,7 @@ final class AdminReports implements StatusReport {
   }
 
   private static ObjectNode mirror(MirrorStats stats) {
-    ObjectNode node = ClusterJson.MAPPER.createObjectNode();
+    ObjectNode node = Json.MAPPER.createObjectNode();
     node.put("matches", stats.matches());
     node.put("mismatches", stats.mismatches());
     node.put("consecutiveMatches", stats.consecutiveMatches());
@@ -82,7 +82,7 @@ final class AdminReports implements StatusReport {
   }
 
   private static ObjectNode summary(ResponseSummary s) {
-    ObjectNode node = ClusterJson.MAPPER.createObjectNode();
+    ObjectNode node = Json.MAPPER.createObjectNode();
     if (s == null) {
       return node;
     }
@@ -91,7 +91,7 @@ final class AdminReports implements StatusReport {
       return node;
     }
     node.put("status", s.status());
-    node.set("headers", ClusterJson.MAPPER.valueToTree(s.headers()));
+    node.set("headers", Json.MAPPER.valueToTree(s.headers()));
     node.put("length", s.length());
     node.put("sha256", s.bodySha256());
     node.put("latencyMillis", s.latencyNanos() / 1_000_000.0);

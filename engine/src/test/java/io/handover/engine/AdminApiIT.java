@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.handover.engine.admin.AdminSettings;
+import io.handover.engine.config.AdminSettings;
 import io.handover.engine.config.HandoverConfig;
 import io.handover.engine.support.ProxyFixture;
 import io.handover.engine.support.RawHttpConnection;
@@ -120,7 +120,8 @@ class AdminApiIT {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "malformed JSON|{\"cluster\":|''",
-      "no cluster|{\"servers\":[]}|cluster",
+      "no cluster|{}|cluster",
+      "unknown key instead of cluster|{\"servers\":[]}|servers",
       "cluster not an object|{\"cluster\":[]}|cluster",
       "servers missing|{\"cluster\":{}}|cluster.servers",
       "servers empty|{\"cluster\":{\"servers\":[]}}|cluster.servers",

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.handover.api.InvalidSettingException;
+import io.handover.engine.config.AdminSettings;
+import io.handover.engine.config.ClusterJson;
+import io.handover.engine.json.Json;
+import io.handover.engine.json.JsonInputException;
 import io.handover.engine.registry.ClusterConfig;
 import io.handover.engine.registry.StateChange;
 import io.handover.engine.registry.VersionRegistry;
@@ -63,7 +67,7 @@ public final class AdminHandler implements HttpHandler {
         return;
       }
       route(exchange);
-    } catch (BadRequestException e) {
+    } catch (JsonInputException e) {
       sendError(exchange, StatusCodes.BAD_REQUEST, e.field(), e.getMessage());
     } catch (BodyTooLargeException e) {
       sendError(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "", e.getMessage());
@@ -120,7 +124,8 @@ public final class AdminHandler implements HttpHandler {
       registry.put(parsed);
     } catch (InvalidSettingException e) {
       // the registry names the field within the cluster, e.g. promote[0].to.sessionTimeout
-      throw new BadRequestException("cluster." + e.field(), "cluster." + e.getMessage());
+      String message = e.getMessage();
+      throw JsonInputException.of("cluster." + e.field(), message.startsWith(e.field()) ? message.substring(e.field().length()).strip() : message);
     }
     exchange.setStatusCode(StatusCodes.ACCEPTED);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
@@ -128,9 +133,7 @@ public final class AdminHandler implements HttpHandler {
   }
 
   private void list(HttpServerExchange exchange) {
-    ArrayNode array = ClusterJson.MAPPER.createArrayNode();
-    registry.list().forEach(c -> array.add(ClusterJson.toJson(c)));
-    sendJson(exchange, StatusCodes.OK, array);
+    sendJson(exchange, StatusCodes.OK, Json.MAPPER.valueToTree(registry.list().stream().map(c -> ClusterJson.toJson(c, false)).toList()));
   }
 
   private void get(HttpServerExchange exchange, String id) {
@@ -139,7 +142,7 @@ public final class AdminHandler implements HttpHandler {
       sendError(exchange, StatusCodes.NOT_FOUND, "id", "no cluster with id " + id);
       return;
     }
-    sendJson(exchange, StatusCodes.OK, ClusterJson.toJson(found.get()));
+    sendJson(exchange, StatusCodes.OK, Json.MAPPER.valueToTree(ClusterJson.toJson(found.get(), false)));
   }
 
   private void delete(HttpServerExchange exchange, String id) {
@@ -201,7 +204,7 @@ public final class AdminHandler implements HttpHandler {
   }
 
   static void sendError(HttpServerExchange exchange, int status, String field, String message) {
-    ObjectNode body = ClusterJson.MAPPER.createObjectNode();
+    ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("error", message);
     if (!field.isEmpty()) {
       body.put("field", field);

@@ -2,6 +2,8 @@ package io.handover.engine.admin;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.handover.engine.config.PolicyJson;
+import io.handover.engine.json.Json;
 import io.handover.engine.registry.Server;
 import io.handover.engine.registry.Servers;
 import io.handover.engine.registry.ClusterConfig;
@@ -22,7 +24,7 @@ public final class RolloutReport {
 
   /** Each server with what passive and active health say of it. */
   public static ArrayNode servers(Servers pool) {
-    ArrayNode servers = ClusterJson.MAPPER.createArrayNode();
+    ArrayNode servers = Json.MAPPER.createArrayNode();
     for (Server b : pool.servers()) {
       servers.addObject()
           .put("address", b.address().authority())
@@ -41,7 +43,7 @@ public final class RolloutReport {
   public static ObjectNode recent(LiveVersion v) {
     RollbackPolicy policy = v.config().policies().rollbackInForce();
     Outcomes.Window w = v.outcomes().window(policy.windowSeconds());
-    ObjectNode node = ClusterJson.MAPPER.createObjectNode();
+    ObjectNode node = Json.MAPPER.createObjectNode();
     node.put("windowSeconds", policy.windowSeconds());
     node.put("requests", w.requests());
     node.put("failures", w.failures());
@@ -54,12 +56,12 @@ public final class RolloutReport {
   public static ObjectNode promotion(ClusterConfig c) {
     List<PromotionStage> stages = c.policies().promote();
     int stage = c.rollout().promotionStage();
-    ObjectNode node = ClusterJson.MAPPER.createObjectNode();
+    ObjectNode node = Json.MAPPER.createObjectNode();
     node.put("stage", stage);
     node.put("of", stages.size());
     if (stage < stages.size()) {
       ObjectNode next = node.putObject("next");
-      next.set("when", PolicyJson.condition(stages.get(stage).when()));
+      next.set("when", Json.MAPPER.valueToTree(PolicyJson.When.of(stages.get(stage).when())));
       next.put("to", stages.get(stage).mode());
     } else {
       node.putNull("next");
@@ -69,7 +71,7 @@ public final class RolloutReport {
 
   /** The version's transitions, oldest first. */
   public static ArrayNode history(TransitionHistory history) {
-    ArrayNode list = ClusterJson.MAPPER.createArrayNode();
+    ArrayNode list = Json.MAPPER.createArrayNode();
     for (Transition t : history.list()) {
       list.addObject()
           .put("at", Instant.ofEpochMilli(t.atMillis()).toString())

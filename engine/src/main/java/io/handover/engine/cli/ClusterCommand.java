@@ -3,7 +3,7 @@ package io.handover.engine.cli;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.handover.engine.admin.ClusterJson;
+import io.handover.engine.json.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
@@ -126,7 +126,7 @@ final class ClusterCommand {
     if (servers.isEmpty()) {
       throw new HandoverCli.UsageException("cluster add needs --file or at least one --server host:port");
     }
-    ObjectNode root = ClusterJson.MAPPER.createObjectNode();
+    ObjectNode root = Json.MAPPER.createObjectNode();
     ObjectNode cluster = root.putObject("cluster");
     var array = cluster.putArray("servers");
     for (String s : servers) {
@@ -150,7 +150,7 @@ final class ClusterCommand {
         }
         String value = kv.substring(eq + 1);
         try {
-          transition.set(kv.substring(0, eq), ClusterJson.MAPPER.readTree(value));
+          transition.set(kv.substring(0, eq), Json.MAPPER.readTree(value));
         } catch (IOException e) {
           transition.put(kv.substring(0, eq), value);
         }

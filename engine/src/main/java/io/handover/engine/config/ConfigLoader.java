@@ -1,12 +1,7 @@
 package io.handover.engine.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.handover.engine.admin.AdminSettings;
-import io.handover.engine.admin.BadRequestException;
-import io.handover.engine.admin.ClusterJson;
-import io.handover.engine.proxy.PoolSettings;
-import io.handover.engine.proxy.ProxySettings;
+import io.handover.engine.json.Json;
+import io.handover.engine.json.JsonInputException;
 import io.handover.engine.registry.ClusterConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,19 +9,19 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Reads the JSON config file. The original format loads unchanged:
  * {@code {"proxy":{"port":8080},"configService":{"port":9090},"cluster":{...}}}; every other key is
- * optional. Relative paths in the file are resolved against the file's folder.
+ * optional, an unknown key at any depth is an error. Relative paths in the file are resolved
+ * against the file's folder.
  */
 public final class ConfigLoader {
 
-  private static final Set<String> TOP = Set.of("proxy", "configService", "cluster", "clusters", "stateFile", "cookieSecret", "pluginsDir");
-
   private ConfigLoader() {}
 
+  /** @throws ConfigException in one line naming the file and the key */
   public static HandoverConfig load(Path file) throws ConfigException {
     byte[] bytes;
     try {
@@ -36,156 +31,41 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot be read: " + e.getMessage());
     }
-    JsonNode root;
     try {
-      root = ClusterJson.MAPPER.readTree(bytes);
-    } catch (JsonProcessingException e) {
-      throw new ConfigException(file + ": malformed JSON at line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot be read: " + e.getMessage());
-    }
-    try {
-      return parse(root, file.toAbsolutePath().getParent());
-    } catch (BadRequestException e) {
+      ConfigFile read = Json.read(bytes, ConfigFile.class);
+      if (read == null) {
+        throw JsonInputException.whole("the input must hold a JSON object");
+      }
+      return toConfig(read, file.toAbsolutePath().getParent());
+    } catch (JsonInputException e) {
       throw new ConfigException(file + ": " + e.getMessage());
     }
   }
 
-  static HandoverConfig parse(JsonNode root, Path base) {
-    if (root == null || !root.isObject()) {
-      throw new BadRequestException("", "the file must hold a JSON object");
-    }
-    root.fieldNames().forEachRemaining(name -> {
-      if (!TOP.contains(name)) {
-        throw new BadRequestException(name, "unknown key '" + name + "'; known keys: " + String.join(", ", new java.util.TreeSet<>(TOP)));
-      }
-    });
-    HandoverConfig d = HandoverConfig.defaults();
-    JsonNode proxy = object(root, "proxy");
-    JsonNode admin = object(root, "configService");
-
-    HandoverConfig.Listener proxyListener = new HandoverConfig.Listener(
-        text(proxy, "proxy.bindAddress", d.proxy().bindAddress()), port(proxy, "proxy.port", d.proxy().port()));
-    ProxySettings proxySettings = new ProxySettings(
-        (int) number(proxy, "proxy.maxRequestTimeMillis", d.proxySettings().maxRequestTimeMillis(), 0, Integer.MAX_VALUE),
-        number(proxy, "proxy.maxRequestBodyBytes", d.proxySettings().maxRequestBodyBytes(), -1, Long.MAX_VALUE),
-        bool(proxy, "proxy.trustForwardedHeaders", d.proxySettings().trustForwardedHeaders()),
-        (int) number(proxy, "proxy.firstByteTimeoutMillis", d.proxySettings().firstByteTimeoutMillis(), 1, Integer.MAX_VALUE),
-        (int) number(proxy, "proxy.maxBufferedBodyBytes", d.proxySettings().maxBufferedBodyBytes(), 0, Integer.MAX_VALUE - 16),
-        statuses(proxy, "proxy.failoverStatuses", d.proxySettings().failoverStatuses()));
-    PoolSettings pool = new PoolSettings(
-        (int) number(proxy, "proxy.connectionsPerThread", d.pool().connectionsPerThread(), 1, 100_000),
-        (int) number(proxy, "proxy.maxQueueSize", d.pool().maxQueueSize(), 0, 1_000_000),
-        (int) number(proxy, "proxy.problemServerRetrySeconds", d.pool().problemServerRetrySeconds(), 1, 3600),
-        (int) number(proxy, "proxy.idleTimeoutMillis", d.pool().idleTtlMillis(), -1, Integer.MAX_VALUE),
-        (int) number(proxy, "proxy.ejectAfterFailures", d.pool().ejectAfterFailures(), 1, 1_000_000),
-        number(proxy, "proxy.baseEjectionMillis", d.pool().baseEjectionMillis(), 1, 3_600_000),
-        number(proxy, "proxy.maxEjectionMillis", d.pool().maxEjectionMillis(), 1, 86_400_000));
-    int ioThreads = (int) number(proxy, "proxy.ioThreads", d.ioThreads(), 1, 1024);
-
-    HandoverConfig.Listener adminListener = new HandoverConfig.Listener(
-        text(admin, "configService.bindAddress", d.admin().bindAddress()), port(admin, "configService.port", d.admin().port()));
-    AdminSettings adminSettings = new AdminSettings(
-        number(admin, "configService.maxBodyBytes", d.adminSettings().maxBodyBytes(), 1, Integer.MAX_VALUE - 16),
-        text(admin, "configService.token", null));
-
+  private static HandoverConfig toConfig(ConfigFile f, Path base) {
     long now = System.currentTimeMillis();
     List<ClusterConfig> clusters = new ArrayList<>();
-    if (root.hasNonNull("cluster")) {
-      clusters.add(ClusterJson.parse(root.get("cluster"), "cluster", now));
+    if (f.cluster() != null) {
+      clusters.add(within("cluster", () -> f.cluster().toConfig(now)));
     }
-    if (root.hasNonNull("clusters")) {
-      JsonNode list = root.get("clusters");
-      if (!list.isArray()) {
-        throw new BadRequestException("clusters", "clusters must be an array of {\"cluster\":{...}}");
-      }
-      for (int i = 0; i < list.size(); i++) {
-        clusters.add(ClusterJson.parseWrapped(list.get(i), "clusters[" + i + "]", now));
-      }
+    for (int i = 0; i < f.clusters().size(); i++) {
+      ClusterJson.Wrapper w = f.clusters().get(i);
+      clusters.add(within("clusters[" + i + "].cluster", () -> w.cluster().toConfig(now)));
     }
-    Path stateFile = path(root, "stateFile", base);
-    Path pluginsDir = path(root, "pluginsDir", base);
-    String secret = text(root, "cookieSecret", null);
-    if (secret != null && secret.length() < 16) {
-      throw new BadRequestException("cookieSecret", "cookieSecret must have at least 16 characters");
-    }
-    return new HandoverConfig(proxyListener, proxySettings, pool, adminListener, adminSettings, clusters, stateFile, secret, pluginsDir, ioThreads);
+    return new HandoverConfig(f.proxy().listener(), f.proxy().settings(), f.proxy().pool(), f.configService().listener(),
+        f.configService().settings(), clusters, path(f.stateFile(), base), f.cookieSecret(), path(f.pluginsDir(), base),
+        f.proxy().ioThreads().intValue());
   }
 
-  private static JsonNode object(JsonNode root, String key) {
-    JsonNode node = root.get(key);
-    if (node == null || node.isNull()) {
-      return ClusterJson.MAPPER.createObjectNode();
+  private static ClusterConfig within(String field, Supplier<ClusterConfig> build) {
+    try {
+      return build.get();
+    } catch (JsonInputException e) {
+      throw e.within(field);
     }
-    if (!node.isObject()) {
-      throw new BadRequestException(key, key + " must be an object");
-    }
-    return node;
   }
 
-  private static String leaf(String field) {
-    return field.substring(field.lastIndexOf('.') + 1);
-  }
-
-  private static int port(JsonNode parent, String field, int fallback) {
-    return (int) number(parent, field, fallback, 0, 65535);
-  }
-
-  private static long number(JsonNode parent, String field, long fallback, long min, long max) {
-    JsonNode node = parent.get(leaf(field));
-    if (node == null || node.isNull()) {
-      return fallback;
-    }
-    if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < min || node.asLong() > max) {
-      throw new BadRequestException(field, field + " must be a whole number from " + min + " to " + max);
-    }
-    return node.asLong();
-  }
-
-  private static Set<Integer> statuses(JsonNode parent, String field, Set<Integer> fallback) {
-    JsonNode node = parent.get(leaf(field));
-    if (node == null || node.isNull()) {
-      return fallback;
-    }
-    if (!node.isArray()) {
-      throw new BadRequestException(field, field + " must be an array of status codes such as [502, 503, 504]");
-    }
-    Set<Integer> statuses = new java.util.TreeSet<>();
-    for (int i = 0; i < node.size(); i++) {
-      JsonNode s = node.get(i);
-      if (!s.isIntegralNumber() || s.asInt() < 500 || s.asInt() > 599) {
-        throw new BadRequestException(field + "[" + i + "]", field + "[" + i + "] must be a 5xx status code");
-      }
-      statuses.add(s.asInt());
-    }
-    return statuses;
-  }
-
-  private static boolean bool(JsonNode parent, String field, boolean fallback) {
-    JsonNode node = parent.get(leaf(field));
-    if (node == null || node.isNull()) {
-      return fallback;
-    }
-    if (!node.isBoolean()) {
-      throw new BadRequestException(field, field + " must be true or false");
-    }
-    return node.asBoolean();
-  }
-
-  private static String text(JsonNode parent, String field, String fallback) {
-    JsonNode node = parent.get(leaf(field));
-    if (node == null || node.isNull()) {
-      return fallback;
-    }
-    if (!node.isTextual() || node.asText().isBlank()) {
-      throw new BadRequestException(field, field + " must be a non-empty string");
-    }
-    return node.asText();
-  }
-
-  private static Path path(JsonNode root, String field, Path base) {
-    String text = text(root, field, null);
+  private static Path path(String text, Path base) {
     return text == null ? null : base.resolve(text).normalize();
   }
 }

@@ -1,9 +1,7 @@
 package io.handover.engine.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.handover.engine.admin.BadRequestException;
-import io.handover.engine.admin.ClusterJson;
+import io.handover.engine.json.JsonInputException;
+import io.handover.engine.json.Json;
 import io.handover.engine.registry.ClusterConfig;
 import io.handover.engine.registry.ClusterStore;
 import java.io.IOException;
@@ -32,28 +30,35 @@ public final class FileClusterStore implements ClusterStore {
     if (!Files.exists(file)) {
       return List.of();
     }
-    JsonNode root = ClusterJson.MAPPER.readTree(file.toFile());
-    if (root == null || !root.isArray()) {
+    List<ClusterJson.Wrapper> saved;
+    try {
+      saved = Json.read(Files.readAllBytes(file), ClusterJson.LIST);
+    } catch (JsonInputException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
+    }
+    if (saved == null) {
       throw new IOException(file + ": expected a JSON array of clusters");
     }
     List<ClusterConfig> clusters = new ArrayList<>();
-    try {
-      for (int i = 0; i < root.size(); i++) {
-        clusters.add(ClusterJson.parseWrapped(root.get(i), "[" + i + "]", System.currentTimeMillis()));
+    for (int i = 0; i < saved.size(); i++) {
+      if (saved.get(i) == null) {
+        throw new IOException(file + ": [" + i + "] must be {\"cluster\":{...}}");
       }
-    } catch (BadRequestException e) {
-      throw new IOException(file + ": " + e.getMessage(), e);
+      try {
+        clusters.add(saved.get(i).cluster().toConfig(System.currentTimeMillis()));
+      } catch (JsonInputException e) {
+        throw new IOException(file + ": " + e.within("[" + i + "].cluster").getMessage(), e);
+      }
     }
     return clusters;
   }
 
   @Override
   public void save(List<ClusterConfig> clusters) throws IOException {
-    ArrayNode array = ClusterJson.MAPPER.createArrayNode();
-    clusters.forEach(c -> array.add(ClusterJson.toStoredJson(c)));
+    List<ClusterJson.Wrapper> array = clusters.stream().map(c -> ClusterJson.toJson(c, true)).toList();
     Files.createDirectories(file.getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.write(tmp, ClusterJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(array));
+    Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(array));
     try {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {

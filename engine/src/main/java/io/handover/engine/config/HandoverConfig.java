@@ -1,6 +1,5 @@
 package io.handover.engine.config;
 
-import io.handover.engine.admin.AdminSettings;
 import io.handover.engine.proxy.PoolSettings;
 import io.handover.engine.proxy.ProxySettings;
 import io.handover.engine.registry.ClusterConfig;

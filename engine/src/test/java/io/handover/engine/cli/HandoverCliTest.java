@@ -56,6 +56,14 @@ class HandoverCliTest {
   }
 
   @Test
+  void anUnknownNestedKeyIsOneLineNamingItsPath() throws Exception {
+    Path bad = Files.writeString(dir.resolve("typo.json"), "{\"configService\":{\"port\":0,\"tokn\":\"x\"}}");
+    assertThat(run("-configFile=" + bad)).isEqualTo(2);
+    assertThat(err().lines()).containsExactly(
+        "handover: " + bad + ": configService.tokn: unknown key; known: bindAddress, maxBodyBytes, port, token");
+  }
+
+  @Test
   void usageErrorsExitWith2() {
     assertThat(run()).isEqualTo(2);
     assertThat(err()).contains("give a config file");

@@ -79,9 +79,17 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"cluster\":{\"servers\":[{\"hostname\":\"h\",\"port\":0}]}}")))
         .hasMessageContaining("cluster.servers[0].port");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxi\":{}}")))
-        .hasMessageContaining("unknown key 'proxi'");
+        .hasMessageContaining("proxi: unknown key; known: cluster, clusters, configService, cookieSecret, pluginsDir, proxy, stateFile");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"cookieSecret\":\"short\"}")))
         .hasMessageContaining("cookieSecret must have at least 16 characters");
+    assertThatThrownBy(() -> ConfigLoader.load(write("{\"configService\":{\"tokn\":\"x\"}}")))
+        .hasMessageEndingWith("config.json: configService.tokn: unknown key; known: bindAddress, maxBodyBytes, port, token");
+    assertThatThrownBy(() -> ConfigLoader.load(write("{\"clusters\":[{\"cluster\":{\"servers\":[{\"hostname\":\"h\",\"port\":1}],\"rollback\":{\"windowSecs\":1}}}]}")))
+        .hasMessageContaining("clusters[0].cluster.rollback.windowSecs: unknown key; known: countMismatches, enabled");
+    assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxy\":{\"ioThreads\":1e999999999}}")))
+        .hasMessageContaining("proxy.ioThreads must be a whole number");
+    assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxy\":{\"maxQueueSize\":" + "9".repeat(500) + "}}")))
+        .hasMessageContaining("proxy.maxQueueSize is too large");
     assertThatThrownBy(() -> ConfigLoader.load(write("[]")))
         .hasMessageContaining("must hold a JSON object");
   }

@@ -1,4 +1,4 @@
-package io.handover.engine.admin;
+package io.handover.engine.config;
 
 /**
  * How the admin API behaves.

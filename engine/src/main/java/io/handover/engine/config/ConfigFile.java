@@ -1,0 +1,113 @@
+package io.handover.engine.config;
+
+import io.handover.engine.json.Json;
+import io.handover.engine.json.JsonInputException;
+import io.handover.engine.proxy.PoolSettings;
+import io.handover.engine.proxy.ProxySettings;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The config file as written, bound by {@link Json#read}: every key optional, defaults from
+ * {@link HandoverConfig#defaults()} filled in as each section is built. See {@code docs/configuration.md}.
+ */
+record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster cluster, List<ClusterJson.Wrapper> clusters,
+    String stateFile, String cookieSecret, String pluginsDir) {
+
+  ConfigFile {
+    proxy = proxy == null ? new Proxy(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : proxy;
+    configService = configService == null ? new ConfigService(null, null, null, null) : configService;
+    clusters = clusters == null ? List.of() : clusters;
+    for (int i = 0; i < clusters.size(); i++) {
+      if (clusters.get(i) == null) {
+        throw JsonInputException.of("clusters[" + i + "]", "must be {\"cluster\":{...}}");
+      }
+    }
+    text(stateFile, "stateFile");
+    text(pluginsDir, "pluginsDir");
+    if (text(cookieSecret, "cookieSecret") != null && cookieSecret.length() < 16) {
+      throw JsonInputException.of("cookieSecret", "must have at least 16 characters");
+    }
+  }
+
+  /** {@code proxy}: where the proxy listens, how it treats requests, its connection pools. */
+  record Proxy(String bindAddress, Long port, Long ioThreads, Long maxRequestTimeMillis, Long maxRequestBodyBytes,
+      Boolean trustForwardedHeaders, Long firstByteTimeoutMillis, Long maxBufferedBodyBytes, List<Long> failoverStatuses,
+      Long connectionsPerThread, Long maxQueueSize, Long problemServerRetrySeconds, Long idleTimeoutMillis,
+      Long ejectAfterFailures, Long baseEjectionMillis, Long maxEjectionMillis) {
+
+    Proxy {
+      HandoverConfig d = HandoverConfig.defaults();
+      ProxySettings s = d.proxySettings();
+      PoolSettings p = d.pool();
+      bindAddress = bindAddress == null ? d.proxy().bindAddress() : text(bindAddress, "bindAddress");
+      port = Json.whole(port, "port", d.proxy().port(), 0, 65535);
+      ioThreads = Json.whole(ioThreads, "ioThreads", d.ioThreads(), 1, 1024);
+      maxRequestTimeMillis = Json.whole(maxRequestTimeMillis, "maxRequestTimeMillis", s.maxRequestTimeMillis(), 0, Integer.MAX_VALUE);
+      maxRequestBodyBytes = Json.whole(maxRequestBodyBytes, "maxRequestBodyBytes", s.maxRequestBodyBytes(), -1, Long.MAX_VALUE);
+      trustForwardedHeaders = trustForwardedHeaders == null ? s.trustForwardedHeaders() : trustForwardedHeaders;
+      firstByteTimeoutMillis = Json.whole(firstByteTimeoutMillis, "firstByteTimeoutMillis", s.firstByteTimeoutMillis(), 1, Integer.MAX_VALUE);
+      maxBufferedBodyBytes = Json.whole(maxBufferedBodyBytes, "maxBufferedBodyBytes", s.maxBufferedBodyBytes(), 0, Integer.MAX_VALUE - 16);
+      if (failoverStatuses == null) {
+        failoverStatuses = s.failoverStatuses().stream().map(Long::valueOf).toList();
+      }
+      for (int i = 0; i < failoverStatuses.size(); i++) {
+        Long status = failoverStatuses.get(i);
+        if (status == null || status < 500 || status > 599) {
+          throw JsonInputException.of("failoverStatuses[" + i + "]", "must be a 5xx status code");
+        }
+      }
+      connectionsPerThread = Json.whole(connectionsPerThread, "connectionsPerThread", p.connectionsPerThread(), 1, 100_000);
+      maxQueueSize = Json.whole(maxQueueSize, "maxQueueSize", p.maxQueueSize(), 0, 1_000_000);
+      problemServerRetrySeconds = Json.whole(problemServerRetrySeconds, "problemServerRetrySeconds", p.problemServerRetrySeconds(), 1, 3600);
+      idleTimeoutMillis = Json.whole(idleTimeoutMillis, "idleTimeoutMillis", p.idleTtlMillis(), -1, Integer.MAX_VALUE);
+      ejectAfterFailures = Json.whole(ejectAfterFailures, "ejectAfterFailures", p.ejectAfterFailures(), 1, 1_000_000);
+      baseEjectionMillis = Json.whole(baseEjectionMillis, "baseEjectionMillis", p.baseEjectionMillis(), 1, 3_600_000);
+      maxEjectionMillis = Json.whole(maxEjectionMillis, "maxEjectionMillis", p.maxEjectionMillis(), 1, 86_400_000);
+    }
+
+    HandoverConfig.Listener listener() {
+      return new HandoverConfig.Listener(bindAddress, port.intValue());
+    }
+
+    ProxySettings settings() {
+      Set<Integer> statuses = new TreeSet<>();
+      failoverStatuses.forEach(status -> statuses.add(status.intValue()));
+      return new ProxySettings(maxRequestTimeMillis.intValue(), maxRequestBodyBytes, trustForwardedHeaders,
+          firstByteTimeoutMillis.intValue(), maxBufferedBodyBytes.intValue(), statuses);
+    }
+
+    PoolSettings pool() {
+      return new PoolSettings(connectionsPerThread.intValue(), maxQueueSize.intValue(), problemServerRetrySeconds.intValue(),
+          idleTimeoutMillis.intValue(), ejectAfterFailures.intValue(), baseEjectionMillis, maxEjectionMillis);
+    }
+  }
+
+  /** {@code configService}: where the admin API listens and its limits. */
+  record ConfigService(String bindAddress, Long port, Long maxBodyBytes, String token) {
+
+    ConfigService {
+      HandoverConfig d = HandoverConfig.defaults();
+      bindAddress = bindAddress == null ? d.admin().bindAddress() : text(bindAddress, "bindAddress");
+      port = Json.whole(port, "port", d.admin().port(), 0, 65535);
+      maxBodyBytes = Json.whole(maxBodyBytes, "maxBodyBytes", d.adminSettings().maxBodyBytes(), 1, Integer.MAX_VALUE - 16);
+      text(token, "token");
+    }
+
+    HandoverConfig.Listener listener() {
+      return new HandoverConfig.Listener(bindAddress, port.intValue());
+    }
+
+    AdminSettings settings() {
+      return new AdminSettings(maxBodyBytes, token);
+    }
+  }
+
+  private static String text(String value, String field) {
+    if (value != null && value.isBlank()) {
+      throw JsonInputException.of(field, "must be a non-empty string");
+    }
+    return value;
+  }
+}
