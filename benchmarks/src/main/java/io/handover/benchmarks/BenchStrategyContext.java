@@ -7,7 +7,7 @@ import io.handover.api.ResponseComparatorFactory;
 import io.handover.api.Settings;
 import io.handover.api.StrategyContext;
 import io.handover.api.UpgradeStrategyFactory;
-import io.handover.engine.plugin.HmacCookieSigner;
+import io.handover.engine.cookie.HmacCookieSigner;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.handover.benchmarks;
 
-import io.handover.engine.plugin.HmacCookieSigner;
+import io.handover.engine.cookie.HmacCookieSigner;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

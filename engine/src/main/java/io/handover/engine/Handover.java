@@ -3,10 +3,11 @@ package io.handover.engine;
 import static java.util.Objects.requireNonNull;
 
 import io.handover.engine.admin.AdminHandler;
+import io.handover.engine.admin.AdminReports;
 import io.handover.engine.config.FileClusterStore;
 import io.handover.engine.config.HandoverConfig;
 import io.handover.engine.health.ActiveHealthChecker;
-import io.handover.engine.plugin.HmacCookieSigner;
+import io.handover.engine.cookie.HmacCookieSigner;
 import io.handover.engine.plugin.PluginLoader;
 import io.handover.engine.plugin.PluginRegistry;
 import io.handover.engine.proxy.BackendPool;

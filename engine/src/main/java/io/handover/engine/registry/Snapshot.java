@@ -3,6 +3,9 @@ package io.handover.engine.registry;
 import io.handover.api.VersionInfo;
 import io.handover.api.VersionSet;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +17,16 @@ import java.util.Map;
 public final class Snapshot {
 
   static final Snapshot EMPTY = new Snapshot(List.of());
+  private static final Comparator<LiveVersion> NEWEST_FIRST =
+      Comparator.comparing((LiveVersion v) -> v.info().version()).reversed();
+
+  /** The versions newest first, given in insertion order: among equal versions the later is newer. */
+  static Snapshot of(Collection<LiveVersion> inserted) {
+    List<LiveVersion> ordered = new ArrayList<>(inserted);
+    Collections.reverse(ordered);
+    ordered.sort(NEWEST_FIRST);
+    return new Snapshot(ordered);
+  }
 
   private final List<LiveVersion> newestFirst;
   private final Map<String, LiveVersion> byId;

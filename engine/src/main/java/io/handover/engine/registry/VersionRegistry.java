@@ -2,32 +2,28 @@ package io.handover.engine.registry;
 
 import static java.util.Objects.requireNonNull;
 
-import io.handover.api.InvalidSettingException;
 import io.handover.api.UpgradeStrategy;
 import io.handover.api.VersionInfo;
 import io.handover.api.VersionState;
 import io.handover.engine.plugin.PluginRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.handover.engine.telemetry.Outcomes;
-import io.handover.engine.telemetry.MirrorStats;
 
 /**
  * The registered versions. Changes are serialised and each one publishes a new immutable
- * {@link Snapshot}; readers on the request path only read the current snapshot.
+ * {@link Snapshot}; readers on the request path only read the current snapshot. This class is the
+ * state machine of versions (added, rolled back, activated, promoted, removed); making a version's
+ * live form is {@link VersionFactory}'s, keeping it the {@link ClusterStore}'s, and closing the
+ * servers of a version that went {@link Retirement}'s.
  *
  * <p>Every accepted change is saved to the {@link ClusterStore} before it is published, so that a
  * change the admin API acknowledged survives a restart. A version's state changes and promotions
@@ -37,27 +33,18 @@ import io.handover.engine.telemetry.MirrorStats;
 public final class VersionRegistry implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(VersionRegistry.class);
-  private static final Comparator<LiveVersion> NEWEST_FIRST =
-      Comparator.comparing((LiveVersion v) -> v.info().version()).reversed();
 
-  private final PluginRegistry plugins;
-  private final Servers.Factory servers;
+  private final VersionFactory factory;
   private final ClusterStore store;
-  private final long drainMillis;
+  private final Retirement retirement;
   private final AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.EMPTY);
-  /** Insertion order; among equal versions the one added later counts as newer. */
-  private final Map<String, LiveVersion> entries = new LinkedHashMap<>();
-  private final ScheduledExecutorService closer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "handover-pool-closer");
-    t.setDaemon(true);
-    return t;
-  });
+  /** The committed versions in insertion order (among equal versions the later counts as newer); never changed in place. */
+  private Map<String, LiveVersion> entries = Map.of();
 
   public VersionRegistry(PluginRegistry plugins, Servers.Factory servers, ClusterStore store, long drainMillis) {
-    this.plugins = requireNonNull(plugins, "plugins is null");
-    this.servers = requireNonNull(servers, "servers is null");
+    this.factory = new VersionFactory(plugins, servers);
     this.store = requireNonNull(store, "store is null");
-    this.drainMillis = drainMillis;
+    this.retirement = new Retirement(drainMillis);
   }
 
   /** The current versions. Lock-free; for the request path. */
@@ -68,39 +55,35 @@ public final class VersionRegistry implements AutoCloseable {
   /** Loads what the store kept, replacing nothing that is already registered. */
   public synchronized int restore() throws IOException {
     List<ClusterConfig> saved = store.load();
+    Map<String, LiveVersion> next = new LinkedHashMap<>(entries);
     for (ClusterConfig c : saved) {
-      if (!entries.containsKey(c.id())) {
-        entries.put(c.id(), build(c));
-      }
+      next.putIfAbsent(c.id(), factory.create(c));
     }
-    publish();
+    entries = Collections.unmodifiableMap(next);
+    current.set(Snapshot.of(entries.values()));
     return saved.size();
   }
 
   /**
-   * Adds a version, or replaces the one with the same id (with a fresh pool, counters and history).
+   * Adds a version, or replaces the one with the same id (with fresh servers, counters and history).
    *
    * @throws io.handover.api.InvalidSettingException when its strategy or a promotion stage's rejects
    *     its settings; the field is {@code upgradeTransition.x} or {@code promote[i].to.x}
    * @throws UncheckedIOException when the change cannot be saved; nothing changes then
    */
   public synchronized ClusterConfig put(ClusterConfig config) {
-    LiveVersion fresh = build(config);
-    LiveVersion previous = entries.put(config.id(), fresh);
+    LiveVersion fresh = factory.create(config);
+    LiveVersion previous = entries.get(config.id());
+    Map<String, LiveVersion> next = new LinkedHashMap<>(entries);
+    next.put(config.id(), fresh);
     try {
-      save();
-    } catch (IOException e) {
-      if (previous == null) {
-        entries.remove(config.id());
-      } else {
-        entries.put(config.id(), previous);
-      }
+      commit(next);
+    } catch (UncheckedIOException e) {
       fresh.servers().close();
-      throw new UncheckedIOException("could not save the change: " + e.getMessage(), e);
+      throw e;
     }
-    publish();
     if (previous != null) {
-      retire(previous);
+      retirement.retire(previous);
     }
     log.info("version {} added as cluster {} ({} servers, mode {}{})", config.version(), config.id(), config.servers().size(),
         config.mode(), config.rollout().state() == VersionState.ACTIVE ? "" : ", " + config.rollout().state());
@@ -189,7 +172,7 @@ public final class VersionRegistry implements AutoCloseable {
       return StateChange.UNCHANGED;
     }
     ClusterConfig promoted = config.promoted(stage, System.currentTimeMillis());
-    UpgradeStrategy strategy = plugins.createStrategy(promoted.transition());
+    UpgradeStrategy strategy = factory.strategy(promoted.transition(), "promote[" + stage + "].to");
     String why = "stage " + (stage + 1) + " of " + config.policies().promote().size() + ": " + reason;
     apply(v, promoted, strategy, new Transition(promoted.addedAtMillis(), kind, config.mode(), promoted.mode(), why));
     log.info("version {} (cluster {}) promoted from {} to {} ({}): {}", v.info().version(), v.info().id(), config.mode(), promoted.mode(),
@@ -197,17 +180,11 @@ public final class VersionRegistry implements AutoCloseable {
     return StateChange.CHANGED;
   }
 
-  /** Saves and publishes {@code config} for {@code v}, keeping its pool, counters and history. */
+  /** Saves and publishes {@code config} for {@code v}, keeping its servers, counters and history. */
   private void apply(LiveVersion v, ClusterConfig config, UpgradeStrategy strategy, Transition transition) {
-    LiveVersion next = new LiveVersion(config, info(config), strategy, v.servers(), v.mirrorStats(), v.outcomes(), v.history());
-    entries.put(config.id(), next);
-    try {
-      save();
-    } catch (IOException e) {
-      entries.put(config.id(), v);
-      throw new UncheckedIOException("could not save the change: " + e.getMessage(), e);
-    }
-    publish();
+    Map<String, LiveVersion> next = new LinkedHashMap<>(entries);
+    next.put(config.id(), VersionFactory.update(v, config, strategy));
+    commit(next);
     v.history().add(transition);
   }
 
@@ -215,20 +192,17 @@ public final class VersionRegistry implements AutoCloseable {
    * Removes a version; requests already on it finish.
    *
    * @return false when no version has that id
+   * @throws UncheckedIOException when the change cannot be saved; nothing changes then
    */
   public synchronized boolean remove(String id) {
-    LiveVersion removed = entries.remove(id);
+    LiveVersion removed = entries.get(id);
     if (removed == null) {
       return false;
     }
-    try {
-      save();
-    } catch (IOException e) {
-      entries.put(id, removed);
-      throw new UncheckedIOException("could not save the change: " + e.getMessage(), e);
-    }
-    publish();
-    retire(removed);
+    Map<String, LiveVersion> next = new LinkedHashMap<>(entries);
+    next.remove(id);
+    commit(next);
+    retirement.retire(removed);
     log.info("version {} (cluster {}) removed", removed.info().version(), id);
     return true;
   }
@@ -244,54 +218,23 @@ public final class VersionRegistry implements AutoCloseable {
     return snapshot().all().stream().map(LiveVersion::config).toList();
   }
 
-  private LiveVersion build(ClusterConfig config) {
-    UpgradeStrategy strategy;
+  /**
+   * The one way a change takes effect: the store saves the new set of versions, and only then is
+   * it published. When the save fails nothing changed, so there is nothing to undo.
+   */
+  private void commit(Map<String, LiveVersion> next) {
     try {
-      strategy = plugins.createStrategy(config.transition());
-    } catch (InvalidSettingException e) {
-      throw within("upgradeTransition", e);
+      store.save(next.values().stream().map(LiveVersion::config).toList());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not save the change: " + e.getMessage(), e);
     }
-    List<PromotionStage> stages = config.policies().promote();
-    for (int i = 0; i < stages.size(); i++) {
-      try {
-        plugins.createStrategy(stages.get(i).to());
-      } catch (InvalidSettingException e) {
-        throw within("promote[" + i + "].to", e);
-      }
-    }
-    return new LiveVersion(config, info(config), strategy, servers.create(config), new MirrorStats(),
-        new Outcomes(), new TransitionHistory());
-  }
-
-  private static VersionInfo info(ClusterConfig config) {
-    return new VersionInfo(config.id(), config.version(), config.mode(), config.rollout().state(), config.addedAtMillis());
-  }
-
-  /** The error with its field put inside {@code prefix}, e.g. {@code promote[0].to.sessionTimeout}. */
-  private static InvalidSettingException within(String prefix, InvalidSettingException e) {
-    String field = prefix + "." + e.field();
-    String message = e.getMessage().startsWith(e.field()) ? prefix + "." + e.getMessage() : field + ": " + e.getMessage();
-    return new InvalidSettingException(field, message);
-  }
-
-  private void save() throws IOException {
-    store.save(entries.values().stream().map(LiveVersion::config).toList());
-  }
-
-  private void publish() {
-    List<LiveVersion> ordered = new ArrayList<>(entries.values());
-    java.util.Collections.reverse(ordered);
-    ordered.sort(NEWEST_FIRST);
-    current.set(new Snapshot(ordered));
-  }
-
-  private void retire(LiveVersion version) {
-    closer.schedule(version.servers()::close, drainMillis, TimeUnit.MILLISECONDS);
+    entries = Collections.unmodifiableMap(next);
+    current.set(Snapshot.of(entries.values()));
   }
 
   @Override
   public synchronized void close() {
-    closer.shutdownNow();
+    retirement.close();
     entries.values().forEach(v -> v.servers().close());
   }
 }

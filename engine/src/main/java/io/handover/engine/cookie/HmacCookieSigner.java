@@ -1,4 +1,4 @@
-package io.handover.engine.plugin;
+package io.handover.engine.cookie;
 
 import com.google.common.io.BaseEncoding;
 import io.handover.api.CookieSigner;

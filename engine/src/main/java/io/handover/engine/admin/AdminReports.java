@@ -1,25 +1,23 @@
-package io.handover.engine;
+package io.handover.engine.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.handover.engine.json.Json;
-import io.handover.engine.admin.RolloutReport;
-import io.handover.engine.admin.StatusReport;
-import io.handover.engine.plugin.PluginRegistry;
 import io.handover.api.ResponseSummary;
+import io.handover.engine.json.Json;
+import io.handover.engine.plugin.PluginRegistry;
 import io.handover.engine.registry.LiveVersion;
+import io.handover.engine.registry.VersionRegistry;
 import io.handover.engine.telemetry.MirrorStats;
 import java.time.Instant;
-import io.handover.engine.registry.VersionRegistry;
 
 /** The admin API's reports, read from the registry and the plugins. */
-final class AdminReports implements StatusReport {
+public final class AdminReports implements StatusReport {
 
   private final VersionRegistry registry;
   private final PluginRegistry plugins;
 
-  AdminReports(VersionRegistry registry, PluginRegistry plugins) {
+  public AdminReports(VersionRegistry registry, PluginRegistry plugins) {
     this.registry = registry;
     this.plugins = plugins;
   }

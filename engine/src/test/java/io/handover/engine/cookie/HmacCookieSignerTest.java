@@ -1,4 +1,4 @@
-package io.handover.engine.plugin;
+package io.handover.engine.cookie;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
