@@ -69,6 +69,7 @@ public final class RawBackend implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicInteger accepted = new AtomicInteger();
+  private final AtomicInteger reading = new AtomicInteger();
   private volatile Responder responder;
 
   public RawBackend(Responder responder) throws IOException {
@@ -120,6 +121,7 @@ public final class RawBackend implements AutoCloseable {
           return;
         }
         requests.add(r);
+        reading.decrementAndGet();
         if (r.ending() != Ending.COMPLETE) {
           return;
         }
@@ -137,7 +139,7 @@ public final class RawBackend implements AutoCloseable {
   }
 
   /** Reads one request; null when the connection ended cleanly before one began. */
-  private static Request read(InputStream in) throws IOException {
+  private Request read(InputStream in) throws IOException {
     String requestLine = line(in);
     while (requestLine != null && requestLine.isEmpty()) {
       requestLine = line(in);
@@ -145,6 +147,7 @@ public final class RawBackend implements AutoCloseable {
     if (requestLine == null) {
       return null;
     }
+    reading.incrementAndGet();
     String[] parts = requestLine.split(" ");
     String method = parts[0];
     String target = parts.length > 1 ? parts[1] : "";
@@ -213,7 +216,12 @@ public final class RawBackend implements AutoCloseable {
     }
     List<String> cl = headers.get("content-length");
     if (cl != null) {
-      long length = Long.parseLong(cl.get(0));
+      long length;
+      try {
+        length = Long.parseLong(cl.get(0));
+      } catch (NumberFormatException e) {
+        return new Request(method, target, headers, new byte[0], trailers, Ending.MALFORMED);
+      }
       byte[] b = in.readNBytes((int) length);
       return new Request(method, target, headers, b, trailers, b.length < length ? Ending.EOF_MID_BODY : Ending.COMPLETE);
     }
@@ -263,6 +271,11 @@ public final class RawBackend implements AutoCloseable {
   /** Every request read so far, in order, however it ended. */
   public List<Request> requests() {
     return List.copyOf(requests);
+  }
+
+  /** Requests whose head has begun to arrive and whose end (complete or not) has not yet. */
+  public int requestsInProgress() {
+    return reading.get();
   }
 
   /** Connections accepted so far. */
