@@ -87,12 +87,33 @@ final class BackendCall {
     }, -1, TimeUnit.MILLISECONDS);
   }
 
-  /** Gives the attempt up: its connection is closed so that it is not reused half-way. */
+  /**
+   * Gives the attempt up: its connection is cut so that it is not reused half-way and, above all,
+   * so that a request whose body was not all sent never looks complete to the server.
+   */
   void abort(FailureKind kind, String why) {
+    // ended first: cutting the connection makes the client report a reset, which is not the cause
+    boolean first = !done;
+    done = true;
     if (connection != null) {
-      IoUtils.safeClose(connection);
+      cutOff(connection);
     }
-    fail(kind, why);
+    if (first) {
+      listener.onFailure(this, kind, why);
+    }
+  }
+
+  /**
+   * Closes the socket under the client connection as it is. Closing the client connection itself
+   * would first end the request cleanly (writing a chunked body's last chunk).
+   */
+  private static void cutOff(ClientConnection c) {
+    try {
+      IoUtils.safeClose(c.performUpgrade());
+    } catch (IOException | RuntimeException e) {
+      // already closed or never opened: nothing to cut
+    }
+    IoUtils.safeClose(c);
   }
 
   /** Whether the attempt has ended (answered, failed or aborted). */
@@ -187,6 +208,10 @@ final class BackendCall {
   }
 
   private void finishBody(ClientExchange result, StreamSinkChannel ch) {
+    if (!StrictChunkedBody.ended(exchange)) {
+      abort(FailureKind.CLIENT_ABORTED, "the client's connection closed in the middle of its body");
+      return;
+    }
     HeaderMap trailers = exchange.getAttachment(HttpAttachments.REQUEST_TRAILERS);
     if (trailers != null) {
       // Undertow's client writes the trailers it finds under this key after the last chunk

@@ -157,6 +157,11 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
       ResponseStream.upgrade(exchange, result);
       return;
     }
+    if (ResponseStream.bodilessWithLength(result.getResponse())) {
+      finish();
+      ResponseStream.relayHeadOnly(exchange, result);
+      return;
+    }
     stream(result);
   }
 

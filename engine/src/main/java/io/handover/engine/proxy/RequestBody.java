@@ -117,6 +117,9 @@ final class RequestBody {
           buffer.clear();
           int n = ch.read(buffer);
           if (n == -1) {
+            if (!StrictChunkedBody.ended(exchange)) {
+              throw new IOException("the connection closed in the middle of the body");
+            }
             done(null);
             return;
           }

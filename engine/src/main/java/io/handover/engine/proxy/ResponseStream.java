@@ -56,6 +56,8 @@ final class ResponseStream {
       Closeable backend, ByteBuffer start, StreamSourceChannel rest) {
     copyHead(exchange, status, headers);
     HopByHopHeaders.strip(exchange.getResponseHeaders());
+    // Undertow frames the body for this client: chunked for HTTP/1.1, to the close for HTTP/1.0
+    exchange.getResponseHeaders().remove(Headers.TRANSFER_ENCODING);
     ChannelListener<StreamSinkChannel> finish = channel -> {
       HeaderMap trailers = trailerSource.getAttachment(HttpAttachments.REQUEST_TRAILERS);
       if (trailers != null) {
@@ -101,6 +103,26 @@ final class ResponseStream {
       }
     };
     writer.handleEvent(sink);
+  }
+
+  /**
+   * Relays a {@code 204} or {@code 304} whose head declares a length: such an answer has no body
+   * (RFC 9110, section 6.4.1), but Undertow's client would wait for that many bytes, so the head is
+   * relayed alone and the connection, whose framing the client now misreads, is closed.
+   */
+  static void relayHeadOnly(HttpServerExchange exchange, ClientExchange result) {
+    ClientResponse response = result.getResponse();
+    copyHead(exchange, response.getResponseCode(), response.getResponseHeaders());
+    HopByHopHeaders.strip(exchange.getResponseHeaders());
+    IoUtils.safeClose(result.getConnection());
+    exchange.endExchange();
+  }
+
+  /** Whether the answer has no body by its status yet declares a length. */
+  static boolean bodilessWithLength(ClientResponse response) {
+    int status = response.getResponseCode();
+    String length = response.getResponseHeaders().getFirst(Headers.CONTENT_LENGTH);
+    return (status == 204 || status == 304) && length != null && !length.strip().equals("0");
   }
 
   /**

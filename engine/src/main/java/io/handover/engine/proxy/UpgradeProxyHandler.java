@@ -86,6 +86,7 @@ public final class UpgradeProxyHandler implements HttpHandler {
     Mirror mirror = upgrade == null ? mirrorFor(exchange, snapshot, target, decision.mirror()) : null;
     int limit = mirror == null ? settings.maxBufferedBodyBytes()
         : (int) Math.min(Integer.MAX_VALUE - 16, Math.max(settings.maxBufferedBodyBytes(), mirror.maxBodyBytes()));
+    StrictChunkedBody.install(exchange);
     // Dispatched so that the exchange stays open while its body arrives and the backends answer.
     exchange.dispatch(SameThreadExecutor.INSTANCE, () -> RequestBody.read(exchange, limit, new RequestBody.Listener() {
       @Override
