@@ -213,6 +213,32 @@ class AdminApiIT {
     assertThat(proxy.handover().registry().snapshot().versions().all()).hasSize(80);
   }
 
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+      "POST, /configuration/cluster, 'GET, PUT'",
+      "DELETE, /configuration/cluster, 'GET, PUT'",
+      "PUT, /configuration/cluster/some-id, 'DELETE, GET'",
+      "GET, /configuration/cluster/some-id/activate, POST",
+      "DELETE, /status, GET",
+  })
+  void onlyDocumentedMethodsAreRoutedOthersGet405WithAllow(String method, String path, String allow) throws Exception {
+    HttpResponse<String> r = proxy.client().send(HttpRequest.newBuilder(proxy.admin(path))
+        .method(method, HttpRequest.BodyPublishers.ofString(cluster(1036, null, null))).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(405);
+    assertThat(r.headers().firstValue("Allow")).hasValue(allow);
+    assertThat(JSON.readTree(r.body()).get("error").asText()).contains(method);
+    assertThat(proxy.handover().registry().list()).isEmpty();
+  }
+
+  @Test
+  void unknownPathsAre404() throws Exception {
+    for (String path : List.of("/", "/configuration", "/configuration/cluster/a/b", "/configuration/cluster/a/promote", "/statusx")) {
+      HttpResponse<String> r = proxy.admin("GET", path);
+      assertThat(r.statusCode()).as(path).isEqualTo(404);
+      assertThat(JSON.readTree(r.body()).get("error").asText()).contains(path);
+    }
+  }
+
   @Test
   void listsTheStrategiesWithTheirSource() throws Exception {
     HttpResponse<String> r = proxy.admin("GET", "/configuration/strategies");
