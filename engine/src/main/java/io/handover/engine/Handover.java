@@ -17,7 +17,9 @@ import io.handover.engine.rollout.RolloutGuard;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,6 +99,10 @@ public final class Handover implements AutoCloseable {
         .setWorkerThreads(4)
         .setHandler(adminHandler)
         .build();
+    if (config.adminSettings().token() == null && !isLoopback(config.admin().bindAddress())) {
+      log.warn("the admin API listens on {} without a token: anyone who can reach it can change the versions;"
+          + " set configService.token, configService.tokenFile or HANDOVER_TOKEN", config.admin().bindAddress());
+    }
     proxyServer.start();
     try {
       adminServer.start();
@@ -111,6 +117,14 @@ public final class Handover implements AutoCloseable {
     log.info("proxy listening on {}, admin API on {}, {} versions, modes: {}",
         handover.proxyAddress(), handover.adminAddress(), registry.list().size(), String.join(", ", plugins.strategyNames()));
     return handover;
+  }
+
+  private static boolean isLoopback(String address) {
+    try {
+      return InetAddress.getByName(address).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   /** The address the proxy listens on (with the real port when 0 was asked for). */

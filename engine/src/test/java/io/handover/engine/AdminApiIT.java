@@ -168,7 +168,7 @@ class AdminApiIT {
     assertThat(proxy.putCluster(big).statusCode()).isEqualTo(413);
     // without Content-Length too
     try (RawHttpConnection c = new RawHttpConnection(proxy.adminPort())) {
-      StringBuilder req = new StringBuilder("PUT /configuration/cluster HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+      StringBuilder req = new StringBuilder("PUT /configuration/cluster HTTP/1.1\r\nHost: 127.0.0.1:" + proxy.adminPort() + "\r\nTransfer-Encoding: chunked\r\n\r\n");
       for (int i = 0; i < 20; i++) {
         String chunk = "y".repeat(4000);
         req.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");

@@ -25,7 +25,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
@@ -53,7 +52,7 @@ public final class AdminHandler implements HttpHandler {
   private final StatusReport status;
   private final RoutingHandler routes = new RoutingHandler(false);
   private final PathTemplateMatcher<Set<String>> allowed = new PathTemplateMatcher<>();
-  private final HttpHandler root = new BlockingHandler(this::authorised);
+  private final HttpHandler root;
 
   public AdminHandler(VersionRegistry registry, AdminSettings settings, Clock clock, StatusReport status) {
     this.registry = requireNonNull(registry, "registry is null");
@@ -71,6 +70,7 @@ public final class AdminHandler implements HttpHandler {
     route(Methods.GET, "/configuration/strategies", e -> sendJson(e, StatusCodes.OK, status.plugins()));
     route(Methods.GET, "/status", e -> sendJson(e, StatusCodes.OK, status.status()));
     routes.setInvalidMethodHandler(this::notAllowed);
+    root = new AdminGuard(new BlockingHandler(routes), settings);
     routes.setFallbackHandler(e -> sendError(e, StatusCodes.NOT_FOUND, "", "no such resource: " + e.getRequestPath()));
   }
 
@@ -94,17 +94,6 @@ public final class AdminHandler implements HttpHandler {
     root.handleRequest(exchange);
   }
 
-  private void authorised(HttpServerExchange exchange) throws Exception {
-    String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
-    if (settings.token() != null && (header == null || !MessageDigest.isEqual(
-        header.getBytes(StandardCharsets.UTF_8), ("Bearer " + settings.token()).getBytes(StandardCharsets.UTF_8)))) {
-      exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer");
-      sendError(exchange, StatusCodes.UNAUTHORIZED, "", "a valid bearer token is required");
-      return;
-    }
-    routes.handleRequest(exchange);
-  }
-
   private static void guarded(HttpServerExchange exchange, Route route) {
     try {
       route.handle(exchange);
@@ -125,6 +114,7 @@ public final class AdminHandler implements HttpHandler {
   private void add(HttpServerExchange exchange) throws IOException {
     byte[] body = readBody(exchange);
     ClusterConfig parsed = ClusterJson.parseBody(body, clock.millis());
+    exchange.putAttachment(AdminGuard.SUBJECT, "version " + parsed.version().label() + " (cluster " + parsed.id() + ")");
     try {
       registry.put(parsed);
     } catch (InvalidSettingException e) {
