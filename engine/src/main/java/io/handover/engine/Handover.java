@@ -20,7 +20,9 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +45,12 @@ public final class Handover implements AutoCloseable {
   private final Undertow adminServer;
   private final RolloutGuard guard;
   private final ActiveHealthChecker healthChecker;
+  private final FileClusterStore stateFile;
 
   private Handover(VersionRegistry registry, PluginRegistry plugins, UpgradeProxyHandler proxyHandler,
-      Undertow proxyServer, Undertow adminServer, RolloutGuard guard, ActiveHealthChecker healthChecker) {
+      Undertow proxyServer, Undertow adminServer, RolloutGuard guard, ActiveHealthChecker healthChecker,
+      FileClusterStore stateFile) {
+    this.stateFile = stateFile;
     this.registry = registry;
     this.guard = guard;
     this.healthChecker = healthChecker;
@@ -56,14 +61,28 @@ public final class Handover implements AutoCloseable {
   }
 
   /**
-   * Starts a proxy. The state file's versions win over the config's when the file exists.
+   * Starts a proxy. The state file's versions win over the config's when the file exists, even when
+   * it holds none.
    *
-   * @throws IOException when the state file cannot be read
+   * @throws IOException when the state file cannot be read or another instance holds it
    * @throws io.handover.engine.plugin.PluginException when the plugins conflict
    * @throws RuntimeException when a port cannot be bound
    */
   public static Handover start(HandoverConfig config) throws IOException {
     requireNonNull(config, "config is null");
+    // first, so that a second instance on the same state file stops before anything else
+    FileClusterStore stateFile = config.stateFile() == null ? null : FileClusterStore.open(config.stateFile());
+    try {
+      return start(config, stateFile);
+    } catch (IOException | RuntimeException e) {
+      if (stateFile != null) {
+        stateFile.close();
+      }
+      throw e;
+    }
+  }
+
+  private static Handover start(HandoverConfig config, FileClusterStore stateFile) throws IOException {
     Clock clock = Clock.systemUTC();
     HmacCookieSigner signer;
     if (config.cookieSecret() == null) {
@@ -73,10 +92,11 @@ public final class Handover implements AutoCloseable {
       signer = HmacCookieSigner.fromSecret(config.cookieSecret());
     }
     PluginRegistry plugins = PluginLoader.load(config.pluginsDir(), signer, clock);
-    ClusterStore store = config.stateFile() == null ? ClusterStore.none() : new FileClusterStore(config.stateFile());
+    ClusterStore store = stateFile == null ? ClusterStore.none() : stateFile;
     VersionRegistry registry = new VersionRegistry(plugins, BackendPool.factory(config.pool()), store, DRAIN_MILLIS);
     int restored = registry.restore();
-    if (restored > 0) {
+    if (stateFile != null && stateFile.exists()) {
+      // the file wins even when it holds no versions: every one of them was deleted
       log.info("restored {} versions from {}", restored, config.stateFile());
     } else {
       for (ClusterConfig cluster : config.clusters()) {
@@ -101,6 +121,10 @@ public final class Handover implements AutoCloseable {
         .setWorkerThreads(4)
         .setHandler(adminHandler)
         .build();
+    if (config.adminSettings().token() == null && !isLoopback(config.admin().bindAddress())) {
+      log.warn("the admin API listens on {} without a token: anyone who can reach it can change the versions;"
+          + " set configService.token, configService.tokenFile or HANDOVER_TOKEN", config.admin().bindAddress());
+    }
     proxyServer.start();
     try {
       adminServer.start();
@@ -111,10 +135,18 @@ public final class Handover implements AutoCloseable {
       throw e;
     }
     Handover handover = new Handover(registry, plugins, proxyHandler, proxyServer, adminServer,
-        RolloutGuard.start(registry), ActiveHealthChecker.start(registry));
+        RolloutGuard.start(registry), ActiveHealthChecker.start(registry), stateFile);
     log.info("proxy listening on {}, admin API on {}, {} versions, modes: {}",
         handover.proxyAddress(), handover.adminAddress(), registry.list().size(), String.join(", ", plugins.strategyNames()));
     return handover;
+  }
+
+  private static boolean isLoopback(String address) {
+    try {
+      return InetAddress.getByName(address).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   /** The address the proxy listens on (with the real port when 0 was asked for). */
@@ -148,5 +180,12 @@ public final class Handover implements AutoCloseable {
     proxyServer.stop();
     proxyHandler.close();
     registry.close();
+    if (stateFile != null) {
+      try {
+        stateFile.close();
+      } catch (IOException e) {
+        log.warn("could not release the state file lock: {}", e.getMessage());
+      }
+    }
   }
 }

@@ -168,7 +168,7 @@ class AdminApiIT {
     assertThat(proxy.putCluster(big).statusCode()).isEqualTo(413);
     // without Content-Length too
     try (RawHttpConnection c = new RawHttpConnection(proxy.adminPort())) {
-      StringBuilder req = new StringBuilder("PUT /configuration/cluster HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+      StringBuilder req = new StringBuilder("PUT /configuration/cluster HTTP/1.1\r\nHost: 127.0.0.1:" + proxy.adminPort() + "\r\nTransfer-Encoding: chunked\r\n\r\n");
       for (int i = 0; i < 20; i++) {
         String chunk = "y".repeat(4000);
         req.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
@@ -211,6 +211,32 @@ class AdminApiIT {
         .map(n -> n.get("cluster").get("uuid").asText()).collect(Collectors.toSet());
     assertThat(listed).isEqualTo(kept).hasSize(8 * 10);
     assertThat(proxy.handover().registry().snapshot().versions().all()).hasSize(80);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+      "POST, /configuration/cluster, 'GET, PUT'",
+      "DELETE, /configuration/cluster, 'GET, PUT'",
+      "PUT, /configuration/cluster/some-id, 'DELETE, GET'",
+      "GET, /configuration/cluster/some-id/activate, POST",
+      "DELETE, /status, GET",
+  })
+  void onlyDocumentedMethodsAreRoutedOthersGet405WithAllow(String method, String path, String allow) throws Exception {
+    HttpResponse<String> r = proxy.client().send(HttpRequest.newBuilder(proxy.admin(path))
+        .method(method, HttpRequest.BodyPublishers.ofString(cluster(1036, null, null))).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(405);
+    assertThat(r.headers().firstValue("Allow")).hasValue(allow);
+    assertThat(JSON.readTree(r.body()).get("error").asText()).contains(method);
+    assertThat(proxy.handover().registry().list()).isEmpty();
+  }
+
+  @Test
+  void unknownPathsAre404() throws Exception {
+    for (String path : List.of("/", "/configuration", "/configuration/cluster/a/b", "/configuration/cluster/a/promote", "/statusx")) {
+      HttpResponse<String> r = proxy.admin("GET", path);
+      assertThat(r.statusCode()).as(path).isEqualTo(404);
+      assertThat(JSON.readTree(r.body()).get("error").asText()).contains(path);
+    }
   }
 
   @Test

@@ -1,15 +1,22 @@
 package io.handover.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.handover.api.Settings;
+import io.handover.api.VersionNumber;
 import io.handover.api.VersionState;
 import io.handover.engine.config.HandoverConfig;
 import io.handover.engine.registry.ClusterConfig;
+import io.handover.engine.registry.ServerAddress;
 import io.handover.engine.registry.StateChange;
 import io.handover.engine.support.ProxyFixture;
 import io.handover.engine.support.TestBackend;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +77,40 @@ class StateFileIT {
         assertThat(second.admin("POST", "/configuration/cluster/" + id3 + "/activate").statusCode()).isEqualTo(202);
         assertThat(second.get("/").body()).startsWith("3.0 v3");
       }
+    }
+  }
+
+  @Test
+  void deletingEveryVersionSurvivesARestart() throws Exception {
+    Path state = dir.resolve("clusters.json");
+    try (TestBackend v1 = new TestBackend("v1", "1.0")) {
+      ClusterConfig fromConfig = new ClusterConfig("from-config", VersionNumber.parse("1.0"),
+          List.of(new ServerAddress("127.0.0.1", v1.port())), Settings.of(Map.of("mode", "INSTANT")), 0);
+      HandoverConfig config = HandoverConfig.ephemeral().withStateFile(state).withClusters(List.of(fromConfig));
+      try (ProxyFixture first = new ProxyFixture(config)) {
+        assertThat(first.handover().registry().list()).extracting(ClusterConfig::id).containsExactly("from-config");
+        assertThat(first.admin("DELETE", "/configuration/cluster/from-config").statusCode()).isEqualTo(202);
+      }
+      assertThat(Files.readString(state).strip()).isEqualTo("[ ]");
+      try (ProxyFixture second = new ProxyFixture(config)) {
+        assertThat(second.handover().registry().list()).isEmpty();
+        assertThat(second.admin("GET", "/configuration/cluster").body()).isEqualTo("[]");
+      }
+    }
+  }
+
+  @Test
+  void aSecondInstanceOnTheSameStateFileRefusesToStartUntilTheFirstStops() throws Exception {
+    Path state = dir.resolve("clusters.json");
+    HandoverConfig config = HandoverConfig.ephemeral().withStateFile(state);
+    try (ProxyFixture first = new ProxyFixture(config)) {
+      assertThatThrownBy(() -> Handover.start(config))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining(state.toString())
+          .hasMessageContaining("in use by another handover instance");
+    }
+    try (ProxyFixture again = new ProxyFixture(config)) {
+      assertThat(again.handover().registry().list()).isEmpty();
     }
   }
 }

@@ -2,8 +2,6 @@ package io.handover.engine.admin;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.handover.api.InvalidSettingException;
 import io.handover.engine.config.AdminSettings;
@@ -15,17 +13,22 @@ import io.handover.engine.registry.StateChange;
 import io.handover.engine.registry.VersionRegistry;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RoutingHandler;
+import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
+import io.undertow.util.PathTemplateMatch;
+import io.undertow.util.PathTemplateMatcher;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * The admin REST API, compatible with the original one: {@code PUT /configuration/cluster},
  * {@code GET /configuration/cluster[/{id}]}, {@code DELETE /configuration/cluster/{id}}, plus
  * {@code POST /configuration/cluster/{id}/activate} and {@code .../rollback},
- * {@code GET /configuration/strategies} and {@code GET /status}. Runs on worker threads: bodies are read with blocking IO
- * and changes are saved to disk before they are acknowledged.
+ * {@code GET /configuration/strategies} and {@code GET /status}; any other method on these paths
+ * gets 405 with {@code Allow}. Routed by Undertow's {@link RoutingHandler} and run by
+ * {@link BlockingHandler} on the admin listener's own worker threads: bodies are read with blocking
+ * IO and changes are saved to disk before they are acknowledged.
  */
 public final class AdminHandler implements HttpHandler {
 
@@ -45,81 +50,71 @@ public final class AdminHandler implements HttpHandler {
   private final AdminSettings settings;
   private final Clock clock;
   private final StatusReport status;
+  private final RoutingHandler routes = new RoutingHandler(false);
+  private final PathTemplateMatcher<Set<String>> allowed = new PathTemplateMatcher<>();
+  private final HttpHandler root;
 
   public AdminHandler(VersionRegistry registry, AdminSettings settings, Clock clock, StatusReport status) {
     this.registry = requireNonNull(registry, "registry is null");
     this.settings = requireNonNull(settings, "settings is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.status = requireNonNull(status, "status is null");
+    route(Methods.PUT, CLUSTERS, this::add);
+    route(Methods.PUT, CLUSTERS + "/", this::add);
+    route(Methods.GET, CLUSTERS, this::list);
+    route(Methods.GET, CLUSTERS + "/", this::list);
+    route(Methods.GET, CLUSTERS + "/{id}", e -> get(e, id(e)));
+    route(Methods.DELETE, CLUSTERS + "/{id}", e -> delete(e, id(e)));
+    route(Methods.POST, CLUSTERS + "/{id}/activate", e -> changeState(e, id(e), "activate"));
+    route(Methods.POST, CLUSTERS + "/{id}/rollback", e -> changeState(e, id(e), "rollback"));
+    route(Methods.GET, "/configuration/strategies", e -> sendJson(e, StatusCodes.OK, status.plugins()));
+    route(Methods.GET, "/status", e -> sendJson(e, StatusCodes.OK, status.status()));
+    routes.setInvalidMethodHandler(this::notAllowed);
+    root = new AdminGuard(new BlockingHandler(routes), settings);
+    routes.setFallbackHandler(e -> sendError(e, StatusCodes.NOT_FOUND, "", "no such resource: " + e.getRequestPath()));
+  }
+
+  /** One route's work, on a worker thread in blocking mode. */
+  private interface Route {
+    void handle(HttpServerExchange exchange) throws IOException;
+  }
+
+  private void route(HttpString method, String template, Route route) {
+    routes.add(method, template, exchange -> guarded(exchange, route));
+    PathTemplateMatcher.PathMatchResult<Set<String>> known = allowed.match(template);
+    if (known != null && known.getMatchedTemplate().equals(template)) {
+      known.getValue().add(method.toString());
+    } else {
+      allowed.add(template, new TreeSet<>(Set.of(method.toString())));
+    }
   }
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
-    if (exchange.isInIoThread()) {
-      exchange.dispatch(this);
-      return;
-    }
-    exchange.startBlocking();
+    root.handleRequest(exchange);
+  }
+
+  private static void guarded(HttpServerExchange exchange, Route route) {
     try {
-      if (!authorised(exchange)) {
-        exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer");
-        sendError(exchange, StatusCodes.UNAUTHORIZED, "", "a valid bearer token is required");
-        return;
-      }
-      route(exchange);
+      route.handle(exchange);
     } catch (JsonInputException e) {
       sendError(exchange, StatusCodes.BAD_REQUEST, e.field(), e.getMessage());
     } catch (BodyTooLargeException e) {
       sendError(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "", e.getMessage());
-    } catch (UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       log.error("admin request {} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
       sendError(exchange, StatusCodes.INTERNAL_SERVER_ERROR, "", e.getMessage());
     }
   }
 
-  private void route(HttpServerExchange exchange) throws IOException {
-    String path = exchange.getRequestPath();
-    HttpString method = exchange.getRequestMethod();
-    if (path.equals(CLUSTERS) || path.equals(CLUSTERS + "/")) {
-      if (method.equals(Methods.PUT) || method.equals(Methods.POST)) {
-        add(exchange);
-      } else if (method.equals(Methods.GET)) {
-        list(exchange);
-      } else {
-        notAllowed(exchange, "GET, PUT");
-      }
-    } else if (path.startsWith(CLUSTERS + "/") && path.indexOf('/', CLUSTERS.length() + 1) > 0) {
-      String rest = path.substring(CLUSTERS.length() + 1);
-      String id = rest.substring(0, rest.indexOf('/'));
-      String action = rest.substring(rest.indexOf('/') + 1);
-      if (!action.equals("activate") && !action.equals("rollback")) {
-        sendError(exchange, StatusCodes.NOT_FOUND, "", "no such resource: " + path);
-      } else if (method.equals(Methods.POST)) {
-        changeState(exchange, id, action);
-      } else {
-        notAllowed(exchange, "POST");
-      }
-    } else if (path.startsWith(CLUSTERS + "/")) {
-      String id = path.substring(CLUSTERS.length() + 1);
-      if (method.equals(Methods.GET)) {
-        get(exchange, id);
-      } else if (method.equals(Methods.DELETE)) {
-        delete(exchange, id);
-      } else {
-        notAllowed(exchange, "GET, DELETE");
-      }
-    } else if (path.equals("/configuration/strategies") && method.equals(Methods.GET)) {
-      sendJson(exchange, StatusCodes.OK, status.plugins());
-    } else if (path.equals("/status") && method.equals(Methods.GET)) {
-      sendJson(exchange, StatusCodes.OK, status.status());
-    } else {
-      sendError(exchange, StatusCodes.NOT_FOUND, "", "no such resource: " + path);
-    }
+  private static String id(HttpServerExchange exchange) {
+    return exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY).getParameters().get("id");
   }
 
   private void add(HttpServerExchange exchange) throws IOException {
     byte[] body = readBody(exchange);
     ClusterConfig parsed = ClusterJson.parseBody(body, clock.millis());
+    exchange.putAttachment(AdminGuard.SUBJECT, "version " + parsed.version().label() + " (cluster " + parsed.id() + ")");
     try {
       registry.put(parsed);
     } catch (InvalidSettingException e) {
@@ -133,7 +128,7 @@ public final class AdminHandler implements HttpHandler {
   }
 
   private void list(HttpServerExchange exchange) {
-    sendJson(exchange, StatusCodes.OK, Json.MAPPER.valueToTree(registry.list().stream().map(c -> ClusterJson.toJson(c, false)).toList()));
+    sendJson(exchange, StatusCodes.OK, registry.list().stream().map(c -> ClusterJson.toJson(c, false)).toList());
   }
 
   private void get(HttpServerExchange exchange, String id) {
@@ -142,7 +137,7 @@ public final class AdminHandler implements HttpHandler {
       sendError(exchange, StatusCodes.NOT_FOUND, "id", "no cluster with id " + id);
       return;
     }
-    sendJson(exchange, StatusCodes.OK, Json.MAPPER.valueToTree(ClusterJson.toJson(found.get(), false)));
+    sendJson(exchange, StatusCodes.OK, ClusterJson.toJson(found.get(), false));
   }
 
   private void delete(HttpServerExchange exchange, String id) {
@@ -169,8 +164,7 @@ public final class AdminHandler implements HttpHandler {
 
   private byte[] readBody(HttpServerExchange exchange) throws IOException {
     long limit = settings.maxBodyBytes();
-    long declared = exchange.getRequestContentLength();
-    if (declared > limit) {
+    if (exchange.getRequestContentLength() > limit) {
       throw new BodyTooLargeException(limit);
     }
     try (InputStream in = exchange.getInputStream()) {
@@ -182,36 +176,33 @@ public final class AdminHandler implements HttpHandler {
     }
   }
 
-  private boolean authorised(HttpServerExchange exchange) {
-    if (settings.token() == null) {
-      return true;
+  private void notAllowed(HttpServerExchange exchange) {
+    PathTemplateMatcher.PathMatchResult<Set<String>> match = allowed.match(exchange.getRelativePath());
+    String allow = match == null ? "" : String.join(", ", match.getValue());
+    exchange.getResponseHeaders().put(Headers.ALLOW, allow);
+    sendError(exchange, StatusCodes.METHOD_NOT_ALLOWED, "", exchange.getRequestMethod() + " is not allowed here; use " + allow);
+  }
+
+  static void sendJson(HttpServerExchange exchange, int status, Object body) {
+    String json;
+    try {
+      json = Json.MAPPER.writeValueAsString(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
-    String expected = "Bearer " + settings.token();
-    return header != null && MessageDigest.isEqual(
-        header.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static void notAllowed(HttpServerExchange exchange, String allowed) {
-    exchange.getResponseHeaders().put(Headers.ALLOW, allowed);
-    sendError(exchange, StatusCodes.METHOD_NOT_ALLOWED, "", exchange.getRequestMethod() + " is not allowed here; use " + allowed);
-  }
-
-  static void sendJson(HttpServerExchange exchange, int status, JsonNode body) {
     exchange.setStatusCode(status);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-    exchange.getResponseSender().send(body.toString(), StandardCharsets.UTF_8);
+    exchange.getResponseSender().send(json, StandardCharsets.UTF_8);
   }
 
   static void sendError(HttpServerExchange exchange, int status, String field, String message) {
-    ObjectNode body = Json.MAPPER.createObjectNode();
-    body.put("error", message);
-    if (!field.isEmpty()) {
-      body.put("field", field);
-    }
     if (exchange.isResponseStarted()) {
       exchange.endExchange();
       return;
+    }
+    ObjectNode body = Json.MAPPER.createObjectNode().put("error", message);
+    if (!field.isEmpty()) {
+      body.put("field", field);
     }
     sendJson(exchange, status, body);
   }

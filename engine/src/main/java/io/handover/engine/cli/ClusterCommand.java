@@ -39,7 +39,7 @@ final class ClusterCommand {
   @Parameter(names = "--admin", description = "Admin API base URL")
   String admin = "http://127.0.0.1:9090";
 
-  @Parameter(names = "--token", description = "Bearer token of the admin API")
+  @Parameter(names = "--token", description = "Bearer token of the admin API (default: $HANDOVER_TOKEN)")
   String token;
 
   @Parameter(names = "--file", description = "add: a JSON file holding {\"cluster\":{...}}")
@@ -72,8 +72,9 @@ final class ClusterCommand {
       default -> throw new HandoverCli.UsageException(
           "unknown cluster action '" + verb + "'; use list, get, add, delete, rollback, activate or status");
     };
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
+    String bearer = token != null ? token : System.getenv("HANDOVER_TOKEN");
+    if (bearer != null && !bearer.isBlank()) {
+      request.header("Authorization", "Bearer " + bearer.strip());
     }
     request.timeout(Duration.ofSeconds(30));
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -51,9 +51,11 @@ final class DemoCommand {
     HandoverConfig config = HandoverConfig.defaults()
         .withListeners(new HandoverConfig.Listener("127.0.0.1", port), new HandoverConfig.Listener("127.0.0.1", adminPort))
         .withClusters(List.of(v1));
-    Handover handover = RunCommand.start(config, err);
-    if (handover == null) {
-      return HandoverCli.FAILED;
+    Handover handover;
+    try {
+      handover = RunCommand.start(config, err);
+    } catch (RunCommand.StartFailed e) {
+      return e.code;
     }
     out.printf("""
 

@@ -31,11 +31,26 @@ final class RunCommand {
       err.println("handover: " + e.getMessage());
       return HandoverCli.USAGE;
     }
-    return start(config, err) == null ? HandoverCli.FAILED : HandoverCli.OK;
+    try {
+      start(config, err);
+      return HandoverCli.OK;
+    } catch (StartFailed e) {
+      return e.code;
+    }
   }
 
-  /** Starts the proxy and a shutdown hook that stops it; null (with one line on err) on failure. */
-  static Handover start(HandoverConfig config, PrintStream err) {
+  /** The proxy did not start; the line saying why is printed, {@code code} is the exit code. */
+  static final class StartFailed extends Exception {
+    final int code;
+
+    StartFailed(int code) {
+      super(null, null, false, false);
+      this.code = code;
+    }
+  }
+
+  /** Starts the proxy and a shutdown hook that stops it; on failure prints one line on err. */
+  static Handover start(HandoverConfig config, PrintStream err) throws StartFailed {
     try {
       Handover handover = Handover.start(config);
       Runtime.getRuntime().addShutdownHook(new Thread(handover::close, "handover-shutdown"));
@@ -45,10 +60,11 @@ final class RunCommand {
       err.println("handover: plugins: " + e.getMessage());
     } catch (IOException e) {
       err.println("handover: state file: " + e.getMessage());
+      throw new StartFailed(HandoverCli.USAGE);
     } catch (RuntimeException e) {
       err.println("handover: cannot start: " + describe(e));
     }
-    return null;
+    throw new StartFailed(HandoverCli.FAILED);
   }
 
   static boolean keepsRunning() {

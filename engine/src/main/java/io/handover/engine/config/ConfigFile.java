@@ -17,7 +17,7 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
 
   ConfigFile {
     proxy = proxy == null ? new Proxy(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : proxy;
-    configService = configService == null ? new ConfigService(null, null, null, null) : configService;
+    configService = configService == null ? new ConfigService(null, null, null, null, null, null) : configService;
     clusters = clusters == null ? List.of() : clusters;
     for (int i = 0; i < clusters.size(); i++) {
       if (clusters.get(i) == null) {
@@ -85,7 +85,7 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
   }
 
   /** {@code configService}: where the admin API listens and its limits. */
-  record ConfigService(String bindAddress, Long port, Long maxBodyBytes, String token) {
+  record ConfigService(String bindAddress, Long port, Long maxBodyBytes, String token, String tokenFile, List<String> allowedHosts) {
 
     ConfigService {
       HandoverConfig d = HandoverConfig.defaults();
@@ -93,14 +93,21 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
       port = Json.whole(port, "port", d.admin().port(), 0, 65535);
       maxBodyBytes = Json.whole(maxBodyBytes, "maxBodyBytes", d.adminSettings().maxBodyBytes(), 1, Integer.MAX_VALUE - 16);
       text(token, "token");
+      if (token != null && text(tokenFile, "tokenFile") != null) {
+        throw JsonInputException.of("tokenFile", "cannot be given together with token");
+      }
+      allowedHosts = allowedHosts == null ? List.of() : allowedHosts;
+      for (int i = 0; i < allowedHosts.size(); i++) {
+        text(allowedHosts.get(i) == null ? "" : allowedHosts.get(i), "allowedHosts[" + i + "]");
+      }
     }
 
     HandoverConfig.Listener listener() {
       return new HandoverConfig.Listener(bindAddress, port.intValue());
     }
 
-    AdminSettings settings() {
-      return new AdminSettings(maxBodyBytes, token);
+    AdminSettings settings(String token) {
+      return new AdminSettings(maxBodyBytes, token, allowedHosts);
     }
   }
 

@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -23,6 +24,11 @@ public final class ConfigLoader {
 
   /** @throws ConfigException in one line naming the file and the key */
   public static HandoverConfig load(Path file) throws ConfigException {
+    return load(file, System.getenv());
+  }
+
+  /** As {@link #load(Path)}, with {@code HANDOVER_TOKEN} taken from {@code env}. */
+  static HandoverConfig load(Path file, Map<String, String> env) throws ConfigException {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -36,13 +42,35 @@ public final class ConfigLoader {
       if (read == null) {
         throw JsonInputException.whole("the input must hold a JSON object");
       }
-      return toConfig(read, file.toAbsolutePath().getParent());
+      Path base = file.toAbsolutePath().getParent();
+      return toConfig(read, base, token(read.configService(), base, env));
     } catch (JsonInputException e) {
       throw new ConfigException(file + ": " + e.getMessage());
     }
   }
 
-  private static HandoverConfig toConfig(ConfigFile f, Path base) {
+  /** The admin token: {@code token}, else the first line of {@code tokenFile}, else {@code HANDOVER_TOKEN}. */
+  private static String token(ConfigFile.ConfigService admin, Path base, Map<String, String> env) throws ConfigException {
+    if (admin.token() != null) {
+      return admin.token();
+    }
+    if (admin.tokenFile() != null) {
+      Path file = path(admin.tokenFile(), base);
+      try {
+        String token = Files.readString(file).strip();
+        if (token.isEmpty() || token.contains("\n")) {
+          throw new ConfigException("configService.tokenFile " + file + ": must hold the token on one line");
+        }
+        return token;
+      } catch (IOException e) {
+        throw new ConfigException("configService.tokenFile " + file + ": cannot be read: " + e.getMessage());
+      }
+    }
+    String fromEnv = env.get("HANDOVER_TOKEN");
+    return fromEnv == null || fromEnv.isBlank() ? null : fromEnv.strip();
+  }
+
+  private static HandoverConfig toConfig(ConfigFile f, Path base, String token) {
     long now = System.currentTimeMillis();
     List<ClusterConfig> clusters = new ArrayList<>();
     if (f.cluster() != null) {
@@ -53,7 +81,7 @@ public final class ConfigLoader {
       clusters.add(within("clusters[" + i + "].cluster", () -> w.cluster().toConfig(now)));
     }
     return new HandoverConfig(f.proxy().listener(), f.proxy().settings(), f.proxy().pool(), f.configService().listener(),
-        f.configService().settings(), clusters, path(f.stateFile(), base), f.cookieSecret(), path(f.pluginsDir(), base),
+        f.configService().settings(token), clusters, path(f.stateFile(), base), f.cookieSecret(), path(f.pluginsDir(), base),
         f.proxy().ioThreads().intValue());
   }
 

@@ -1,28 +1,62 @@
 package io.handover.engine.config;
 
-import io.handover.engine.json.JsonInputException;
 import io.handover.engine.json.Json;
+import io.handover.engine.json.JsonInputException;
 import io.handover.engine.registry.ClusterConfig;
 import io.handover.engine.registry.ClusterStore;
+import java.io.Closeable;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Keeps the versions in a JSON file (an array in the admin API's format). Each save writes a
  * temporary file beside it and renames it over the old one, so a crash leaves either the old or the
- * new file, never half of one.
+ * new file, never half of one. While open it holds a lock on {@code <file>.lock}, so that two
+ * processes never write the same file; {@link #close} releases it.
  */
-public final class FileClusterStore implements ClusterStore {
+public final class FileClusterStore implements ClusterStore, Closeable {
 
   private final Path file;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
 
-  public FileClusterStore(Path file) {
-    this.file = file.toAbsolutePath();
+  private FileClusterStore(Path file, FileChannel lockChannel, FileLock lock) {
+    this.file = file;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+  }
+
+  /** @throws IOException when the lock cannot be had: another instance uses the file */
+  public static FileClusterStore open(Path stateFile) throws IOException {
+    Path file = stateFile.toAbsolutePath();
+    Files.createDirectories(file.getParent());
+    Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+    FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      channel.close();
+      throw new IOException(file + " is in use by another handover instance (it holds " + lockFile.getFileName() + ")");
+    }
+    return new FileClusterStore(file, channel, lock);
+  }
+
+  /** Whether anything was ever saved: then the file's versions, even none, are the ones to run. */
+  public boolean exists() {
+    return Files.exists(file);
   }
 
   @Override
@@ -56,13 +90,21 @@ public final class FileClusterStore implements ClusterStore {
   @Override
   public void save(List<ClusterConfig> clusters) throws IOException {
     List<ClusterJson.Wrapper> array = clusters.stream().map(c -> ClusterJson.toJson(c, true)).toList();
-    Files.createDirectories(file.getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(array));
     try {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      lock.release();
+    } finally {
+      lockChannel.close();
     }
   }
 }

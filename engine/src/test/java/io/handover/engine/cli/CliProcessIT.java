@@ -88,4 +88,26 @@ class CliProcessIT {
       }
     }
   }
+
+  @Test
+  void aSecondInstanceOnTheSameStateFileExitsWith2NamingTheFile() throws Exception {
+    Path state = dir.resolve("state").resolve("clusters.json");
+    Path first = Files.writeString(dir.resolve("first.json"), "{\"proxy\":{\"port\":0,\"bindAddress\":\"127.0.0.1\"},"
+        + "\"configService\":{\"port\":0},\"stateFile\":\"state/clusters.json\"}");
+    Path second = Files.writeString(dir.resolve("second.json"), Files.readString(first));
+    Process running = start(List.of("-configFile=" + first, "-logLevel=INFO"));
+    try {
+      awaitLine(running, "proxy listening");
+      Process refused = start(List.of("-configFile=" + second, "-logLevel=WARN"));
+      assertThat(refused.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      List<String> lines = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+      assertThat(refused.exitValue()).as(String.join("\n", lines)).isEqualTo(2);
+      assertThat(lines).singleElement().asString()
+          .startsWith("handover: state file: " + state)
+          .contains("in use by another handover instance");
+    } finally {
+      running.destroy();
+      running.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
 }

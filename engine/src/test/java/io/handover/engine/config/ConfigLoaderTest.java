@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,6 +58,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theTokenComesFromTheFileTheTokenFileOrTheEnvironment() throws Exception {
+    Map<String, String> env = Map.of("HANDOVER_TOKEN", "from-env");
+    assertThat(ConfigLoader.load(write("{}"), env).adminSettings().token()).isEqualTo("from-env");
+    assertThat(ConfigLoader.load(write("{}"), Map.of()).adminSettings().token()).isNull();
+    assertThat(ConfigLoader.load(write("{\"configService\":{\"token\":\"in-file\"}}"), env).adminSettings().token()).isEqualTo("in-file");
+    Files.writeString(dir.resolve("t"), "from-token-file\n");
+    assertThat(ConfigLoader.load(write("{\"configService\":{\"tokenFile\":\"t\"}}"), env).adminSettings().token())
+        .isEqualTo("from-token-file");
+    assertThatThrownBy(() -> ConfigLoader.load(write("{\"configService\":{\"tokenFile\":\"missing\"}}"), env))
+        .hasMessageContaining("configService.tokenFile " + dir.resolve("missing") + ": cannot be read");
+    assertThatThrownBy(() -> ConfigLoader.load(write("{\"configService\":{\"token\":\"a\",\"tokenFile\":\"t\"}}"), env))
+        .hasMessageContaining("configService.tokenFile cannot be given together with token");
+    assertThat(ConfigLoader.load(write("{\"configService\":{\"allowedHosts\":[\"admin.internal\"]}}"), env).adminSettings().allowedHosts())
+        .containsExactly("admin.internal");
+  }
+
+  @Test
   void aMissingFileIsNamed() {
     Path missing = dir.resolve("nope.json");
     assertThatThrownBy(() -> ConfigLoader.load(missing))
@@ -83,7 +101,7 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"cookieSecret\":\"short\"}")))
         .hasMessageContaining("cookieSecret must have at least 16 characters");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"configService\":{\"tokn\":\"x\"}}")))
-        .hasMessageEndingWith("config.json: configService.tokn: unknown key; known: bindAddress, maxBodyBytes, port, token");
+        .hasMessageEndingWith("config.json: configService.tokn: unknown key; known: allowedHosts, bindAddress, maxBodyBytes, port, token, tokenFile");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"clusters\":[{\"cluster\":{\"servers\":[{\"hostname\":\"h\",\"port\":1}],\"rollback\":{\"windowSecs\":1}}}]}")))
         .hasMessageContaining("clusters[0].cluster.rollback.windowSecs: unknown key; known: countMismatches, enabled");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxy\":{\"ioThreads\":1e999999999}}")))
