@@ -9,6 +9,7 @@ import io.handover.engine.admin.StatusReport;
 import io.handover.engine.plugin.PluginRegistry;
 import io.handover.api.ResponseSummary;
 import io.handover.engine.registry.LiveVersion;
+import io.handover.engine.rollout.RolloutEvidence;
 import io.handover.engine.telemetry.MirrorStats;
 import java.time.Instant;
 import io.handover.engine.registry.VersionRegistry;
@@ -55,6 +56,7 @@ final class AdminReports implements StatusReport {
       node.set("mirror", mirror(v.mirrorStats()));
       node.set("recent", RolloutReport.recent(v));
       node.set("promotion", RolloutReport.promotion(v.config()));
+      RolloutEvidence.addTo(node, v);
       node.set("history", RolloutReport.history(v.history()));
     }
     return root;

@@ -25,7 +25,7 @@ import java.util.Set;
 final class PolicyJson {
 
   private static final Set<String> HEALTH_KEYS = Set.of("path", "intervalMillis", "timeoutMillis", "healthyThreshold", "unhealthyThreshold");
-  private static final Set<String> ROLLBACK_KEYS = Set.of("enabled", "windowSeconds", "maxFailureRate", "minRequests", "countMismatches");
+  private static final Set<String> ROLLBACK_KEYS = Set.of("enabled", "windowSeconds", "maxFailureRate", "minRequests", "countMismatches", "confidence");
   private static final Set<String> STAGE_KEYS = Set.of("when", "to");
   private static final Set<String> WHEN_KEYS = Set.of("consecutiveMatches", "rampComplete", "afterSeconds", "minRequests", "maxFailureRate");
 
@@ -89,7 +89,8 @@ final class PolicyJson {
         (int) whole(node, "windowSeconds", field + ".windowSeconds", d.windowSeconds(), 1, 3600),
         rate(node, "maxFailureRate", field + ".maxFailureRate", d.maxFailureRate(), true),
         whole(node, "minRequests", field + ".minRequests", d.minRequests(), 1, Long.MAX_VALUE),
-        bool(node, "countMismatches", field + ".countMismatches", d.countMismatches()));
+        bool(node, "countMismatches", field + ".countMismatches", d.countMismatches()),
+        confidence(node, field + ".confidence"));
   }
 
   private static List<PromotionStage> promote(JsonNode node, String field) {
@@ -154,12 +155,15 @@ final class PolicyJson {
     }
     RollbackPolicy r = p.rollback();
     if (r != null) {
-      cluster.putObject("rollback")
+      ObjectNode rollback = cluster.putObject("rollback")
           .put("enabled", r.enabled())
           .put("windowSeconds", r.windowSeconds())
           .put("maxFailureRate", r.maxFailureRate())
           .put("minRequests", r.minRequests())
           .put("countMismatches", r.countMismatches());
+      if (r.confidence() != RollbackPolicy.DEFAULT_CONFIDENCE) {
+        rollback.put("confidence", r.confidence());
+      }
     }
     if (!p.promote().isEmpty()) {
       ArrayNode stages = cluster.putArray("promote");
@@ -246,6 +250,19 @@ final class PolicyJson {
     double value = n.isNumber() ? n.doubleValue() : Double.NaN;
     if (!(exclusiveZero ? value > 0 : value >= 0) || !(value <= 1)) {
       throw new BadRequestException(field, field + " must be a number " + (exclusiveZero ? "greater than 0" : "from 0") + " and at most 1");
+    }
+    return value;
+  }
+
+  private static double confidence(JsonNode obj, String field) {
+    JsonNode n = obj.get("confidence");
+    if (n == null || n.isNull()) {
+      return RollbackPolicy.DEFAULT_CONFIDENCE;
+    }
+    double value = n.isNumber() ? n.doubleValue() : Double.NaN;
+    if (!(value >= RollbackPolicy.MIN_CONFIDENCE && value <= RollbackPolicy.MAX_CONFIDENCE)) {
+      throw new BadRequestException(field, field + " must be a number from " + RollbackPolicy.MIN_CONFIDENCE + " to "
+          + RollbackPolicy.MAX_CONFIDENCE + ", e.g. 0.95");
     }
     return value;
   }
