@@ -1,6 +1,7 @@
 package io.handover.benchmarks;
 
 import io.handover.api.RequestView;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +21,13 @@ record FakeRequest(String method, String path, String query, Map<String, List<St
         "host", List.of("127.0.0.1:8080"),
         "user-agent", List.of("Mozilla/5.0 (X11; Linux x86_64)"),
         "accept", List.of("*/*")), Map.of(), "127.0.0.1");
+  }
+
+  /** The same request with one more header (name matched case-insensitively). */
+  FakeRequest withHeader(String name, String value) {
+    Map<String, List<String>> more = new HashMap<>(headerMap);
+    more.put(name.toLowerCase(Locale.ROOT), List.of(value));
+    return new FakeRequest(method, path, query, more, cookies, clientAddress);
   }
 
   /** The same request carrying the given cookies. */

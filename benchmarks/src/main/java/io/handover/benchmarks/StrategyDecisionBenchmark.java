@@ -2,6 +2,7 @@ package io.handover.benchmarks;
 
 import io.handover.api.RoutingDecision;
 import io.handover.api.SetCookie;
+import io.handover.api.Settings;
 import io.handover.api.UpgradeStrategy;
 import io.handover.api.UpgradeStrategyFactory;
 import io.handover.api.VersionInfo;
@@ -30,7 +31,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * returning client (carrying the cookies the first decision set). A mode that is not on the class
  * path fails its set-up with a message and is skipped; the other modes still run.
  *
- * <p>Settings per mode are those of the load test (see {@link Transitions}).
+ * <p>Settings per mode are those of the load test (see {@link Transitions}). The {@code ruled…}
+ * cases add three {@code match} rules (a header equal to a value, a cookie equal to a value, a
+ * header searched with a regex): {@code ruledMatch} is a request that satisfies the last rule, so
+ * every rule is read; {@code ruledNoMatch} is a returning client that satisfies none, so every rule
+ * is read and then the mode decides.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,6 +52,9 @@ public class StrategyDecisionBenchmark {
   private VersionSet versions;
   private FakeRequest newClient;
   private FakeRequest returningClient;
+  private UpgradeStrategy ruled;
+  private FakeRequest tester;
+  private FakeRequest ruledReturningClient;
 
   @Setup
   public void setUp() {
@@ -64,6 +72,19 @@ public class StrategyDecisionBenchmark {
       cookies.put(c.name(), c.value());
     }
     returningClient = newClient.withCookies(cookies);
+
+    Map<String, Object> withRules = new LinkedHashMap<>(Transitions.settings(mode).asMap());
+    withRules.put("match", List.of(
+        Map.of("header", "X-Canary", "equals", "1"),
+        Map.of("cookie", "beta", "equals", "yes"),
+        Map.of("header", "X-User", "regex", "^test-")));
+    ruled = factory.create(Settings.of(withRules), BenchStrategyContext.create());
+    tester = newClient.withHeader("X-User", "test-42");
+    Map<String, String> ruledCookies = new LinkedHashMap<>();
+    for (SetCookie c : ruled.decide(newClient.withHeader("X-User", "someone"), versions).cookies()) {
+      ruledCookies.put(c.name(), c.value());
+    }
+    ruledReturningClient = newClient.withHeader("X-User", "someone").withCookies(ruledCookies);
   }
 
   @Benchmark
@@ -74,5 +95,15 @@ public class StrategyDecisionBenchmark {
   @Benchmark
   public RoutingDecision returningClient() {
     return strategy.decide(returningClient, versions);
+  }
+
+  @Benchmark
+  public RoutingDecision ruledMatch() {
+    return ruled.decide(tester, versions);
+  }
+
+  @Benchmark
+  public RoutingDecision ruledNoMatch() {
+    return ruled.decide(ruledReturningClient, versions);
   }
 }

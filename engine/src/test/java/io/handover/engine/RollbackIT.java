@@ -111,7 +111,8 @@ class RollbackIT {
 
     JsonNode status = proxy.status(id2);
     assertThat(status.get("state").asText()).isEqualTo("ROLLED_BACK");
-    assertThat(status.get("stateReason").asText()).matches("failure rate 1\\.00 \\((\\d+) of \\1 requests\\) over 5 s passed 0\\.5");
+    assertThat(status.get("stateReason").asText()).matches("failure rate 1\\.00 \\((\\d+) of \\1 requests\\) over 5 s passed 0\\.5"
+        + ": Wilson lower bound 0\\.\\d{4} > 0\\.5 at 95% confidence");
     assertThat(status.get("recent").get("windowSeconds").asInt()).isEqualTo(5);
     assertThat(status.get("recent").get("failures").asLong()).isGreaterThanOrEqualTo(10);
     JsonNode server = status.get("servers").get(0);

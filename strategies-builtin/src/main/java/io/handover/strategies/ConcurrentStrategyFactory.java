@@ -33,6 +33,10 @@ import java.util.Set;
  * </ul>
  *
  * <p>With one active version there is nothing to compare with, and requests simply go to it.
+ *
+ * <p>Like every built-in mode it also takes {@code match} rules, e.g.
+ * {@code "match":[{"header":"X-Canary","equals":"1"}]}: a request that satisfies one goes to this
+ * version whatever the mode would do.
  */
 public final class ConcurrentStrategyFactory implements UpgradeStrategyFactory {
 
@@ -74,7 +78,7 @@ public final class ConcurrentStrategyFactory implements UpgradeStrategyFactory {
     for (int i = 0; i < names.size(); i++) {
       comparators.add(comparator(context, names.get(i), i, perComparator));
     }
-    return new ConcurrentStrategy(names, comparators, Duration.ofMillis(timeout), maxBody, methods);
+    return MatchingStrategy.wrap(settings, new ConcurrentStrategy(names, comparators, Duration.ofMillis(timeout), maxBody, methods));
   }
 
   private static List<String> comparatorNames(Settings settings) {

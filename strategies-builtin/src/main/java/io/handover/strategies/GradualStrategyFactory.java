@@ -31,6 +31,10 @@ import java.util.List;
  *
  * <p>The cookie value is 16 lower-case hex digits (a random 64-bit id) signed by the proxy's
  * {@link io.handover.api.CookieSigner}, set once with a {@code Max-Age} of a year.
+ *
+ * <p>Like every built-in mode it also takes {@code match} rules, e.g.
+ * {@code "match":[{"header":"X-Canary","equals":"1"}]}: a request that satisfies one goes to this
+ * version whatever the mode would do.
  */
 public final class GradualStrategyFactory implements UpgradeStrategyFactory {
 
@@ -70,7 +74,7 @@ public final class GradualStrategyFactory implements UpgradeStrategyFactory {
     }
     String cookie = StrategySettings.cookieName(settings, COOKIE_NAME, DEFAULT_COOKIE);
     GradualStrategy.Ramp ramp = perRequest ? perRequest(settings) : steps(settings);
-    return new GradualStrategy(ramp, cookie, context.clock(), context.cookieSigner());
+    return MatchingStrategy.wrap(settings, new GradualStrategy(ramp, cookie, context.clock(), context.cookieSigner()));
   }
 
   private static GradualStrategy.Ramp perRequest(Settings settings) {

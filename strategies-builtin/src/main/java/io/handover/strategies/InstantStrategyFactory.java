@@ -12,7 +12,11 @@ import java.util.List;
 /**
  * INSTANT: every request goes to the newest active version; older versions stay as fallback.
  *
- * <p>Takes no settings besides {@code mode}.
+ * <p>Takes no settings besides {@code mode} and {@code match}.
+ *
+ * <p>Like every built-in mode it also takes {@code match} rules, e.g.
+ * {@code "match":[{"header":"X-Canary","equals":"1"}]}: a request that satisfies one goes to this
+ * version whatever the mode would do.
  */
 public final class InstantStrategyFactory implements UpgradeStrategyFactory {
 
@@ -39,6 +43,6 @@ public final class InstantStrategyFactory implements UpgradeStrategyFactory {
   @Override
   public UpgradeStrategy create(Settings settings, StrategyContext context) {
     StrategySettings.rejectUnknown(settings, NAME, List.of());
-    return INSTANT;
+    return MatchingStrategy.wrap(settings, INSTANT);
   }
 }

@@ -23,6 +23,10 @@ import java.util.List;
  * {@link io.handover.api.CookieSigner}; it is set again on every response with the expiry moved to
  * now plus {@code sessionTimeout}. A cookie that is unsigned, forged, malformed, expired, or names a
  * version that is no longer active starts a new session.
+ *
+ * <p>Like every built-in mode it also takes {@code match} rules, e.g.
+ * {@code "match":[{"header":"X-Canary","equals":"1"}]}: a request that satisfies one goes to this
+ * version whatever the mode would do.
  */
 public final class SessionStrategyFactory implements UpgradeStrategyFactory {
 
@@ -51,6 +55,6 @@ public final class SessionStrategyFactory implements UpgradeStrategyFactory {
     StrategySettings.rejectUnknown(settings, NAME, List.of(SESSION_TIMEOUT, COOKIE_NAME));
     long timeout = StrategySettings.requireWhole(settings, SESSION_TIMEOUT, 1, MAX_TIMEOUT_SECONDS);
     String cookie = StrategySettings.cookieName(settings, COOKIE_NAME, DEFAULT_COOKIE);
-    return new SessionStrategy(timeout, cookie, context.clock(), context.cookieSigner());
+    return MatchingStrategy.wrap(settings, new SessionStrategy(timeout, cookie, context.clock(), context.cookieSigner()));
   }
 }

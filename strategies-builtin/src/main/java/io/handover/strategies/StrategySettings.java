@@ -13,17 +13,20 @@ final class StrategySettings {
   /** Every mode's settings carry the mode itself; it is never an unknown key. */
   static final String MODE = "mode";
 
+  /** Every built-in mode takes {@code match} rules; see {@link MatchRules}. */
+  static final List<String> COMMON = List.of(MODE, MatchRules.MATCH);
+
   private StrategySettings() {}
 
   /**
-   * Rejects every key that is neither {@code mode} nor in {@code known}, so that a misspelt setting
-   * fails loudly instead of silently taking its default.
+   * Rejects every key that is neither common to all modes ({@code mode}, {@code match}) nor in
+   * {@code known}, so that a misspelt setting fails loudly instead of silently taking its default.
    */
   static void rejectUnknown(Settings settings, String modeName, List<String> known) {
     Set<String> allowed = Set.copyOf(known);
     for (String key : settings.keys()) {
-      if (!key.equals(MODE) && !allowed.contains(key)) {
-        String names = known.isEmpty() ? MODE : MODE + ", " + String.join(", ", known);
+      if (!COMMON.contains(key) && !allowed.contains(key)) {
+        String names = String.join(", ", COMMON) + (known.isEmpty() ? "" : ", " + String.join(", ", known));
         throw settings.invalid(key, "is not a setting of " + modeName + "; known: " + names);
       }
     }

@@ -40,7 +40,7 @@ class InstantStrategyTest {
     assertThatThrownBy(() -> new InstantStrategyFactory().create(
         Settings.of(Map.of("mode", "INSTANT", "sessionTimeout", 5)), context))
         .isInstanceOf(InvalidSettingException.class)
-        .hasMessage("sessionTimeout is not a setting of INSTANT; known: mode")
+        .hasMessage("sessionTimeout is not a setting of INSTANT; known: mode, match")
         .extracting(e -> ((InvalidSettingException) e).field()).isEqualTo("sessionTimeout");
   }
 }

@@ -8,6 +8,7 @@ import io.handover.engine.json.Json;
 import io.handover.engine.plugin.PluginRegistry;
 import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.registry.VersionRegistry;
+import io.handover.engine.rollout.RolloutEvidence;
 import io.handover.engine.telemetry.MirrorStats;
 import java.time.Instant;
 
@@ -53,6 +54,7 @@ public final class AdminReports implements StatusReport {
       node.set("mirror", mirror(v.mirrorStats()));
       node.set("recent", RolloutReport.recent(v));
       node.set("promotion", RolloutReport.promotion(v.config()));
+      RolloutEvidence.addTo(node, v);
       node.set("history", RolloutReport.history(v.history()));
     }
     return root;

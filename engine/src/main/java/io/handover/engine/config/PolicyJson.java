@@ -55,9 +55,14 @@ public final class PolicyJson {
     }
   }
 
-  /** {@code rollback}: every key optional, defaults from {@link RollbackPolicy#DEFAULT}. */
-  @JsonPropertyOrder({"enabled", "windowSeconds", "maxFailureRate", "minRequests", "countMismatches"})
-  public record Rollback(Boolean enabled, Long windowSeconds, Double maxFailureRate, Long minRequests, Boolean countMismatches) {
+  /**
+   * {@code rollback}: every key optional, defaults from {@link RollbackPolicy#DEFAULT};
+   * {@code confidence} is written only when it is not the default.
+   */
+  @JsonPropertyOrder({"enabled", "windowSeconds", "maxFailureRate", "minRequests", "countMismatches", "confidence"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Rollback(Boolean enabled, Long windowSeconds, Double maxFailureRate, Long minRequests, Boolean countMismatches,
+      Double confidence) {
 
     public Rollback {
       RollbackPolicy d = RollbackPolicy.DEFAULT;
@@ -66,14 +71,20 @@ public final class PolicyJson {
       maxFailureRate = rate(maxFailureRate, "maxFailureRate", d.maxFailureRate(), true);
       minRequests = Json.whole(minRequests, "minRequests", d.minRequests(), 1, Long.MAX_VALUE);
       countMismatches = countMismatches == null ? d.countMismatches() : countMismatches;
+      if (confidence != null && !(confidence >= RollbackPolicy.MIN_CONFIDENCE && confidence <= RollbackPolicy.MAX_CONFIDENCE)) {
+        throw JsonInputException.of("confidence", "must be a number from " + RollbackPolicy.MIN_CONFIDENCE + " to "
+            + RollbackPolicy.MAX_CONFIDENCE + ", e.g. 0.95");
+      }
     }
 
     static Rollback of(RollbackPolicy r) {
-      return r == null ? null : new Rollback(r.enabled(), (long) r.windowSeconds(), r.maxFailureRate(), r.minRequests(), r.countMismatches());
+      return r == null ? null : new Rollback(r.enabled(), (long) r.windowSeconds(), r.maxFailureRate(), r.minRequests(),
+          r.countMismatches(), r.confidence() == RollbackPolicy.DEFAULT_CONFIDENCE ? null : r.confidence());
     }
 
     RollbackPolicy toPolicy() {
-      return new RollbackPolicy(enabled, windowSeconds.intValue(), maxFailureRate, minRequests, countMismatches);
+      return new RollbackPolicy(enabled, windowSeconds.intValue(), maxFailureRate, minRequests, countMismatches,
+          confidence == null ? RollbackPolicy.DEFAULT_CONFIDENCE : confidence);
     }
   }
 

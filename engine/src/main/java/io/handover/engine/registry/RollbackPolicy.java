@@ -1,16 +1,29 @@
 package io.handover.engine.registry;
 
-
 import io.handover.engine.telemetry.Outcomes;
+
 /**
  * When a version is rolled back automatically: when, over the last {@code windowSeconds}, it had at
- * least {@code minRequests} requests and more than {@code maxFailureRate} of them failed (or, with
- * {@code countMismatches}, answered differently from the older version while mirrored).
+ * least {@code minRequests} requests and its failure rate (failures, and with {@code
+ * countMismatches} answers that differed from the older version's while mirrored) is above
+ * {@code maxFailureRate} with the given {@code confidence}: the lower bound of the rate's Wilson
+ * score interval at that level is above it. Promotion stages judge their own {@code maxFailureRate}
+ * over the same window at the same level.
  */
-public record RollbackPolicy(boolean enabled, int windowSeconds, double maxFailureRate, long minRequests, boolean countMismatches) {
+public record RollbackPolicy(boolean enabled, int windowSeconds, double maxFailureRate, long minRequests, boolean countMismatches,
+    double confidence) {
+
+  /** The confidence level of a policy that gives none. */
+  public static final double DEFAULT_CONFIDENCE = 0.95;
+
+  /** The lowest confidence level accepted: below it a bound says little. */
+  public static final double MIN_CONFIDENCE = 0.5;
+
+  /** The highest confidence level accepted: above it no realistic traffic decides. */
+  public static final double MAX_CONFIDENCE = 0.9999;
 
   /** What applies to a version that gives no {@code rollback} object. */
-  public static final RollbackPolicy DEFAULT = new RollbackPolicy(true, 30, 0.5, 20, true);
+  public static final RollbackPolicy DEFAULT = new RollbackPolicy(true, 30, 0.5, 20, true, DEFAULT_CONFIDENCE);
 
   public RollbackPolicy {
     if (windowSeconds < 1 || windowSeconds > 3600) {
@@ -22,6 +35,14 @@ public record RollbackPolicy(boolean enabled, int windowSeconds, double maxFailu
     if (minRequests < 1) {
       throw new IllegalArgumentException("minRequests must be at least 1");
     }
+    if (!(confidence >= MIN_CONFIDENCE && confidence <= MAX_CONFIDENCE)) {
+      throw new IllegalArgumentException("confidence must be from " + MIN_CONFIDENCE + " to " + MAX_CONFIDENCE);
+    }
+  }
+
+  /** A policy at the default confidence level. */
+  public RollbackPolicy(boolean enabled, int windowSeconds, double maxFailureRate, long minRequests, boolean countMismatches) {
+    this(enabled, windowSeconds, maxFailureRate, minRequests, countMismatches, DEFAULT_CONFIDENCE);
   }
 
   /** The failure rate this policy judges: failures, plus mismatches when they count. */

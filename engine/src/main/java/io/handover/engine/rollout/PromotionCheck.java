@@ -16,7 +16,8 @@ final class PromotionCheck {
 
   /**
    * Why {@code version} may move on to the stage with these conditions, with the numbers that
-   * decided it; null when a condition does not hold yet.
+   * decided it; null when a condition does not hold yet. A {@code maxFailureRate} holds once the
+   * Wilson upper bound of the failure rate is below it (see {@link Evidence}).
    */
   static String passed(PromotionStage.Condition when, LiveVersion version, long nowMillis) {
     List<String> met = new ArrayList<>();
@@ -44,16 +45,22 @@ final class PromotionCheck {
     if (when.minRequests() != null) {
       RollbackPolicy policy = version.config().policies().rollbackInForce();
       Outcomes.Window window = version.outcomes().window(policy.windowSeconds());
-      if (window.requests() < when.minRequests()) {
-        return null;
-      }
       String requests = window.requests() + " requests over " + policy.windowSeconds() + " s (at least " + when.minRequests() + ")";
-      if (when.maxFailureRate() != null) {
-        double rate = policy.failureRate(window);
-        if (rate > when.maxFailureRate()) {
+      if (when.maxFailureRate() == null) {
+        if (window.requests() < when.minRequests()) {
           return null;
         }
-        requests += " with failure rate " + String.format(Locale.ROOT, "%.2f", rate) + " (at most " + RolloutGuard.plain(when.maxFailureRate()) + ")";
+      } else {
+        Evidence evidence = RolloutEvidence.promotion(when, policy, window);
+        if (evidence.verdict() != Evidence.Verdict.BELOW) {
+          return null;
+        }
+        requests += " with failure rate " + String.format(Locale.ROOT, "%.2f", evidence.rate()) + " (at most "
+            + RolloutGuard.plain(when.maxFailureRate()) + ")";
+        if (when.maxFailureRate() > 0) {
+          // a zero rate is judged exactly: none of the requests may have failed
+          requests += ": " + evidence.failures() + " of " + evidence.samples() + " failed, " + evidence.bounds();
+        }
       }
       met.add(requests);
     }

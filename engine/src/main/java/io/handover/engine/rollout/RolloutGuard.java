@@ -87,7 +87,8 @@ public final class RolloutGuard implements AutoCloseable {
 
   /**
    * Why the version should be rolled back, e.g. {@code failure rate 0.92 (46 of 50 requests) over
-   * 30 s passed 0.5}; null when it should not.
+   * 30 s passed 0.5: Wilson lower bound 0.8116 > 0.5 at 95% confidence}; null when it should not,
+   * including while the evidence does not decide yet.
    */
   static String rollbackReason(LiveVersion version) {
     RollbackPolicy policy = version.config().policies().rollbackInForce();
@@ -95,16 +96,14 @@ public final class RolloutGuard implements AutoCloseable {
       return null;
     }
     Outcomes.Window window = version.outcomes().window(policy.windowSeconds());
-    if (window.requests() < policy.minRequests()) {
+    Evidence evidence = RolloutEvidence.rollback(policy, window);
+    if (evidence.verdict() != Evidence.Verdict.ABOVE) {
       return null;
     }
-    double rate = policy.failureRate(window);
-    if (rate <= policy.maxFailureRate()) {
-      return null;
-    }
-    return String.format(Locale.ROOT, "failure rate %.2f (%d of %d requests%s) over %d s passed %s", rate, policy.failed(window),
-        window.requests(), policy.countMismatches() && window.mismatches() > 0 ? ", " + window.mismatches() + " of them mismatches" : "",
-        policy.windowSeconds(), plain(policy.maxFailureRate()));
+    return String.format(Locale.ROOT, "failure rate %.2f (%d of %d requests%s) over %d s passed %s: %s", evidence.rate(),
+        evidence.failures(), evidence.samples(),
+        policy.countMismatches() && window.mismatches() > 0 ? ", " + window.mismatches() + " of them mismatches" : "",
+        policy.windowSeconds(), plain(policy.maxFailureRate()), evidence.bounds());
   }
 
   /** A rate as written in the config, e.g. {@code 0.5}. */
