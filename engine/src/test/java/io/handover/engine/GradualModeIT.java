@@ -1,11 +1,13 @@
 package io.handover.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.handover.engine.support.ProxyFixture;
 import io.handover.engine.support.TestBackend;
+import java.time.Duration;
 import java.net.CookieManager;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -78,8 +80,9 @@ class GradualModeIT {
     proxy.addVersion("2.0", "{\"mode\":\"GRADUAL\",\"steps\":[{\"percentage\":0,\"seconds\":3},{\"percentage\":100,\"seconds\":0}]}", v2);
     HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
     assertThat(get(client)).startsWith("1.0");
-    Thread.sleep(3_300);
-    assertThat(get(client)).startsWith("2.0");
+    // the same (sticky) client moves once the first step's 3 s are over
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+        .until(() -> get(client).startsWith("2.0"));
   }
 
   @Test

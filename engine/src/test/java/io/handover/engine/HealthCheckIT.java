@@ -1,12 +1,14 @@
 package io.handover.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.handover.engine.support.ProxyFixture;
 import io.handover.engine.support.TestBackend;
 import io.undertow.server.HttpHandler;
 import io.undertow.util.Headers;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -72,11 +74,7 @@ class HealthCheckIT {
     assertThat(bServed.get()).isPositive();
 
     bHealthy.set(false);
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (serverStatus(id, b).get("activelyHealthy").asBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
-    assertThat(serverStatus(id, b).get("activelyHealthy").asBoolean()).isFalse();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !serverStatus(id, b).get("activelyHealthy").asBoolean());
     int served = bServed.get();
     for (int i = 0; i < 20; i++) {
       var r = proxy.get("/");
@@ -86,11 +84,10 @@ class HealthCheckIT {
     assertThat(bServed.get()).isEqualTo(served);
 
     bHealthy.set(true);
-    for (int i = 0; i < 200 && bServed.get() == served; i++) {
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
       assertThat(proxy.get("/").statusCode()).isEqualTo(200);
-      Thread.sleep(50);
-    }
-    assertThat(bServed.get()).isGreaterThan(served);
+      return bServed.get() > served;
+    });
     assertThat(serverStatus(id, b).get("activelyHealthy").asBoolean()).isTrue();
   }
 
@@ -98,16 +95,17 @@ class HealthCheckIT {
   void aRemovedVersionIsNoLongerChecked() throws Exception {
     proxy.addVersion("1.0", null, a);
     String id = proxy.addVersion("2.0", null, CHECK, b);
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (bChecked.get() < 2 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(bChecked.get()).isGreaterThanOrEqualTo(2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> bChecked.get() >= 2);
 
     assertThat(proxy.admin("DELETE", "/configuration/cluster/" + id).statusCode()).isEqualTo(202);
-    Thread.sleep(500); // the checker follows the registry every 250 ms
-    int checked = bChecked.get();
-    Thread.sleep(500);
-    assertThat(bChecked.get()).isEqualTo(checked);
+    // the checker follows the registry every 250 ms: once it has, the count stays still
+    int[] checked = {-1};
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(500)).until(() -> {
+      int now = bChecked.get();
+      boolean still = now == checked[0];
+      checked[0] = now;
+      return still;
+    });
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> bChecked.get() == checked[0]);
   }
 }

@@ -1,6 +1,7 @@
 package io.handover.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,7 @@ import io.handover.engine.support.ProxyFixture;
 import io.handover.engine.support.TestBackend;
 import io.undertow.server.HttpHandler;
 import io.undertow.util.Headers;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,11 +60,10 @@ class PromotionIT {
     assertThat(waiting.get("next").get("when").get("consecutiveMatches").asInt()).isEqualTo(5);
     assertThat(waiting.get("next").get("to").asText()).isEqualTo("GRADUAL");
 
-    for (int i = 0; i < 300 && !mode(id2).equals("INSTANT"); i++) {
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5)).until(() -> {
       assertThat(proxy.get("/").body()).isEqualTo("same answer");
-      Thread.sleep(5);
-    }
-    assertThat(mode(id2)).isEqualTo("INSTANT");
+      return mode(id2).equals("INSTANT");
+    });
 
     JsonNode status = proxy.status(id2);
     JsonNode history = status.get("history");
@@ -92,11 +93,10 @@ class PromotionIT {
   void aStageWaitsForItsConditions() throws Exception {
     String id2 = proxy.addVersion("2.0", "{\"mode\":\"SESSION\",\"sessionTimeout\":60}",
         "\"promote\":[{\"when\":{\"afterSeconds\":0,\"minRequests\":5,\"maxFailureRate\":0},\"to\":{\"mode\":\"INSTANT\"}}]", v2);
-    for (int i = 0; i < 100 && !mode(id2).equals("INSTANT"); i++) {
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10)).until(() -> {
       proxy.get("/");
-      Thread.sleep(10);
-    }
-    assertThat(mode(id2)).isEqualTo("INSTANT");
+      return mode(id2).equals("INSTANT");
+    });
     assertThat(v2.requests()).isGreaterThanOrEqualTo(5);
     assertThat(proxy.status(id2).get("history").get(0).get("reason").asText())
         .matches("stage 1 of 1: \\d+ s into the stage \\(at least 0\\), \\d+ requests over 30 s \\(at least 5\\) with failure rate 0\\.00 \\(at most 0\\)");

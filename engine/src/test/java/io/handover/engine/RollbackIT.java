@@ -1,6 +1,7 @@
 package io.handover.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +11,7 @@ import io.handover.engine.proxy.PoolSettings;
 import io.handover.engine.support.ProxyFixture;
 import io.handover.engine.support.TestBackend;
 import io.undertow.util.Headers;
+import java.time.Duration;
 import java.net.CookieManager;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,19 +59,19 @@ class RollbackIT {
 
   /** GETs until the version is rolled back (at most 200 requests); returns how many answered 500. */
   private int getUntilRolledBack(String id) throws Exception {
-    int serverErrors = 0;
-    for (int sent = 0; sent < 200 && state(id) == VersionState.ACTIVE; sent++) {
+    int[] serverErrors = {0};
+    // requests keep coming until the guard (every 250 ms) rolls the version back
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5)).until(() -> {
       HttpResponse<String> r = proxy.get("/");
       if (r.statusCode() == 500) {
-        serverErrors++;
+        serverErrors[0]++;
       } else {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).startsWith("1.0 v1");
       }
-      Thread.sleep(5); // gives the guard's 250 ms rounds a chance within the 200 requests
-    }
-    assertThat(state(id)).isEqualTo(VersionState.ROLLED_BACK);
-    return serverErrors;
+      return state(id) == VersionState.ROLLED_BACK;
+    });
+    return serverErrors[0];
   }
 
   @Test
@@ -77,19 +79,18 @@ class RollbackIT {
     try (ProxyFixture ejecting = new ProxyFixture(HandoverConfig.ephemeral())) {
       ejecting.addVersion("1.0", null, v1);
       String id2 = ejecting.addVersion("2.0", null, POLICY, v2);
-      int serverErrors = 0;
-      for (int sent = 0; sent < 200 && ejecting.handover().registry().snapshot().get(id2).info().state() == VersionState.ACTIVE; sent++) {
+      int[] serverErrors = {0};
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5)).until(() -> {
         HttpResponse<String> r = ejecting.get("/");
         if (r.statusCode() == 500) {
-          serverErrors++;
+          serverErrors[0]++;
         } else {
           assertThat(r.body()).startsWith("1.0 v1");
         }
-        Thread.sleep(5);
-      }
-      assertThat(ejecting.handover().registry().snapshot().get(id2).info().state()).isEqualTo(VersionState.ROLLED_BACK);
+        return ejecting.handover().registry().snapshot().get(id2).info().state() == VersionState.ROLLED_BACK;
+      });
       // ejection after three failures in a row kept the rest of the broken answers from clients
-      assertThat(serverErrors).isLessThanOrEqualTo(3);
+      assertThat(serverErrors[0]).isLessThanOrEqualTo(3);
     }
   }
 
@@ -137,14 +138,13 @@ class RollbackIT {
     v2.behave(null);
 
     assertThat(proxy.admin("POST", "/configuration/cluster/" + id2 + "/activate").statusCode()).isEqualTo(202);
-    for (int i = 0; i < 20; i++) {
+    // the failures that rolled it back no longer count: it stays active through the guard's rounds
+    await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).until(() -> {
       HttpResponse<String> r = proxy.get("/");
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).startsWith("2.0 v2");
-      Thread.sleep(20);
-    }
-    // the failures that rolled it back no longer count
-    assertThat(state(id2)).isEqualTo(VersionState.ACTIVE);
+      return state(id2) == VersionState.ACTIVE;
+    });
     assertThat(proxy.admin("POST", "/configuration/cluster/" + id2 + "/activate").statusCode()).isEqualTo(409);
 
     assertThat(proxy.admin("POST", "/configuration/cluster/" + id2 + "/rollback").statusCode()).isEqualTo(202);
@@ -184,8 +184,8 @@ class RollbackIT {
     for (int i = 0; i < 30; i++) {
       assertThat(proxy.get("/").statusCode()).isEqualTo(500);
     }
-    Thread.sleep(600); // two rounds of the guard
-    assertThat(state(id2)).isEqualTo(VersionState.ACTIVE);
+    // active through at least two rounds of the guard
+    await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> state(id2) == VersionState.ACTIVE);
     assertThat(proxy.status(id2).get("recent").get("failureRate").asDouble()).isEqualTo(1.0);
   }
 

@@ -79,7 +79,7 @@ class SessionModeIT {
       assertThat(second.text()).startsWith("1.0");
       session = second.header("Set-Cookie").split(";")[0]; // the expiry slides to the new timeout
       assertThat(second.header("Set-Cookie")).contains("Max-Age=1");
-      Thread.sleep(2_200);
+      Thread.sleep(2_200); // the session must go idle: no request may come meanwhile, so nothing to poll
       assertThat(c.get("/", "Cookie: " + session).text()).startsWith("2.0");
     }
   }
