@@ -13,8 +13,10 @@
 #   PROXY_THREADS=2  N for every proxy              BACKEND_WORKERS=2  nginx backend workers
 #   WARMUP=5         seconds of unmeasured load per target and path before round 1
 #   PATHS="/small /large"   TARGETS="direct handover nginx haproxy"
-#   BASE_PORT=18080  ports BASE_PORT+1..+5 are used
+#   BASE_PORT=18080  ports BASE_PORT+1..+7 are used
 #   HANDOVER_HOME=<repo>/distribution/target/handover   HANDOVER_JAVA_OPTS (default: the distribution's)
+#   BASELINE_HOME=<an unpacked Handover of another commit>: adds the target "baseline", that build
+#                    side by side with this one (e.g. before and after a change, in one run)
 #   RESULTS=<file>   also write every run as CSV there;  KEEP=1 keeps the temp folder (configs, logs)
 #
 # Needs: wrk, nginx, haproxy (apt-get install -y wrk nginx-light haproxy), java 17, and the
@@ -43,6 +45,8 @@ HANDOVER_PORT=$((BASE_PORT + 2))
 ADMIN_PORT=$((BASE_PORT + 3))
 NGINX_PORT=$((BASE_PORT + 4))
 HAPROXY_PORT=$((BASE_PORT + 5))
+BASELINE_PORT=$((BASE_PORT + 6))
+BASELINE_ADMIN_PORT=$((BASE_PORT + 7))
 
 say() { printf '%s\n' "$*" >&2; }
 
@@ -217,6 +221,8 @@ cat > "$WORK/handover.json" <<EOF
  "cluster":{"servers":[{"hostname":"127.0.0.1","port":$BACKEND_PORT}],"version":"1.0","upgradeTransition":{"mode":"INSTANT"}}}
 EOF
 
+sed -e "s/$HANDOVER_PORT/$BASELINE_PORT/; s/$ADMIN_PORT/$BASELINE_ADMIN_PORT/" "$WORK/handover.json" > "$WORK/baseline.json"
+
 nginx -p "$WORK" -e "$WORK/backend.log" -c "$WORK/backend.conf" >> "$WORK/backend.log" 2>&1 &
 PIDS+=($!)
 await_port backend $! "$BACKEND_PORT"
@@ -231,6 +237,12 @@ for target in $TARGETS; do
       "$HANDOVER_HOME/bin/handover" run --config-file "$WORK/handover.json" > "$WORK/handover.log" 2>&1 &
       PIDS+=($!); PID_OF[handover]=$!; PORT[handover]=$HANDOVER_PORT
       await_port handover $! "$HANDOVER_PORT" ;;
+    baseline)
+      [ -x "${BASELINE_HOME:-}/bin/handover" ] || { say "target baseline needs BASELINE_HOME=<an unpacked Handover>"; exit 2; }
+      if [ -n "${HANDOVER_JAVA_OPTS:-}" ]; then export JAVA_OPTS="$HANDOVER_JAVA_OPTS"; fi
+      "$BASELINE_HOME/bin/handover" run --config-file "$WORK/baseline.json" > "$WORK/baseline.log" 2>&1 &
+      PIDS+=($!); PID_OF[baseline]=$!; PORT[baseline]=$BASELINE_PORT
+      await_port baseline $! "$BASELINE_PORT" ;;
     nginx)
       nginx -p "$WORK" -e "$WORK/nginx.log" -c "$WORK/nginx.conf" >> "$WORK/nginx.log" 2>&1 &
       PIDS+=($!); PID_OF[nginx]=$!; PORT[nginx]=$NGINX_PORT
@@ -239,7 +251,7 @@ for target in $TARGETS; do
       haproxy -db -f "$WORK/haproxy.cfg" > "$WORK/haproxy.log" 2>&1 &
       PIDS+=($!); PID_OF[haproxy]=$!; PORT[haproxy]=$HAPROXY_PORT
       await_port haproxy $! "$HAPROXY_PORT" ;;
-    *) say "unknown target $target (use direct, handover, nginx, haproxy)"; exit 2 ;;
+    *) say "unknown target $target (use direct, handover, baseline, nginx, haproxy)"; exit 2 ;;
   esac
 done
 
@@ -341,6 +353,9 @@ awk -F, -v targets="$TARGETS" -v paths="$PATHS" '
       h = P[i] SUBSEP "handover"; g = P[i] SUBSEP "nginx"
       if ((h in rps) && (g in rps) && median(rps[g]) > 0)
         printf "%-7s Handover/nginx: throughput %.2f, p99 %.2f\n", P[i], median(rps[h]) / median(rps[g]), median(p99[h]) / (median(p99[g]) > 0 ? median(p99[g]) : 1)
+      b = P[i] SUBSEP "baseline"
+      if ((h in rps) && (b in rps) && median(rps[b]) > 0)
+        printf "%-7s Handover/baseline: throughput %.2f, p99 %.2f\n", P[i], median(rps[h]) / median(rps[b]), median(p99[h]) / (median(p99[b]) > 0 ? median(p99[b]) : 1)
     }
   }
 ' "$WORK/runs.csv"
