@@ -16,9 +16,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.Transfer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
-import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.channels.StreamSinkChannel;
@@ -173,38 +171,19 @@ final class BackendCall {
   }
 
   private void writeBody(ClientExchange result) {
-    StreamSinkChannel sink = result.getRequestChannel();
-    ByteBuffer held = body.held();
-    ChannelListener<StreamSinkChannel> writer = new ChannelListener<>() {
-      @Override
-      public void handleEvent(StreamSinkChannel ch) {
-        try {
-          while (held.hasRemaining()) {
-            if (ch.write(held) == 0) {
-              ch.getWriteSetter().set(this);
-              ch.resumeWrites();
-              return;
-            }
-          }
-          ch.suspendWrites();
-          ch.getWriteSetter().set(null);
-          if (body.complete()) {
-            finishBody(result, ch);
-          } else {
-            // the client's channel errs when it goes away or breaks the framing: the backend
-            // connection is cut so the server sees the request end mid-body
-            Transfer.initiateTransfer(body.rest(), ch, ChannelListeners.closingChannelListener(),
-                sinkCh -> finishBody(result, sinkCh),
-                (source, e) -> abort(FailureKind.CLIENT_ABORTED, "the client's body ended early: " + e.getMessage()),
-                (sinkCh, e) -> abort(FailureKind.RESET, "sending the request to " + backend.address() + " failed: " + e.getMessage()),
-                exchange.getConnection().getByteBufferPool());
-          }
-        } catch (IOException e) {
-          abort(FailureKind.RESET, "sending the request to " + backend.address() + " failed: " + e.getMessage());
-        }
+    Writes.writeThen(result.getRequestChannel(), body.held(), ch -> {
+      if (body.complete()) {
+        finishBody(result, ch);
+        return;
       }
-    };
-    writer.handleEvent(sink);
+      // the client's channel errs when it goes away or breaks the framing: the backend
+      // connection is cut so the server sees the request end mid-body
+      Transfer.initiateTransfer(body.rest(), ch, ChannelListeners.closingChannelListener(),
+          sinkCh -> finishBody(result, sinkCh),
+          (source, e) -> abort(FailureKind.CLIENT_ABORTED, "the client's body ended early: " + e.getMessage()),
+          (sinkCh, e) -> abort(FailureKind.RESET, "sending the request to " + backend.address() + " failed: " + e.getMessage()),
+          exchange.getConnection().getByteBufferPool());
+    }, e -> abort(FailureKind.RESET, "sending the request to " + backend.address() + " failed: " + e.getMessage()));
   }
 
   private void finishBody(ClientExchange result, StreamSinkChannel ch) {

@@ -83,26 +83,7 @@ final class ResponseStream {
       transfer.run();
       return;
     }
-    ChannelListener<StreamSinkChannel> writer = new ChannelListener<>() {
-      @Override
-      public void handleEvent(StreamSinkChannel ch) {
-        try {
-          while (start.hasRemaining()) {
-            if (ch.write(start) == 0) {
-              ch.getWriteSetter().set(this);
-              ch.resumeWrites();
-              return;
-            }
-          }
-          ch.suspendWrites();
-          ch.getWriteSetter().set(null);
-          transfer.run();
-        } catch (IOException e) {
-          IoUtils.safeClose(ch, backend, exchange.getConnection());
-        }
-      }
-    };
-    writer.handleEvent(sink);
+    Writes.writeThen(sink, start, ch -> transfer.run(), e -> IoUtils.safeClose(sink, backend, exchange.getConnection()));
   }
 
   /**
