@@ -28,11 +28,25 @@ final class HopByHopHeaders {
     if (connection == null) {
       return false;
     }
-    for (String value : connection) {
-      for (String t : value.split(",")) {
-        if (t.strip().equalsIgnoreCase(token)) {
+    for (int v = 0; v < connection.size(); v++) {
+      String value = connection.get(v);
+      // scanned in place: this runs for most requests, and splitting would allocate
+      int start = 0;
+      while (start <= value.length()) {
+        int comma = value.indexOf(',', start);
+        int end = comma < 0 ? value.length() : comma;
+        int from = start;
+        int to = end;
+        while (from < to && value.charAt(from) <= ' ') {
+          from++;
+        }
+        while (to > from && value.charAt(to - 1) <= ' ') {
+          to--;
+        }
+        if (to - from == token.length() && value.regionMatches(true, from, token, 0, token.length())) {
           return true;
         }
+        start = end + 1;
       }
     }
     return false;
