@@ -1,5 +1,6 @@
 package io.handover.engine.config;
 
+import io.handover.engine.container.EngineAddress;
 import io.handover.engine.json.Json;
 import io.handover.engine.json.JsonInputException;
 import io.handover.engine.proxy.PoolSettings;
@@ -13,9 +14,10 @@ import java.util.TreeSet;
  * {@link HandoverConfig#defaults()} filled in as each section is built. See {@code docs/configuration.md}.
  */
 record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster cluster, List<ClusterJson.Wrapper> clusters,
-    String stateFile, String cookieSecret, String pluginsDir) {
+    String stateFile, String cookieSecret, String pluginsDir, Object dockerHost) {
 
   ConfigFile {
+    dockerHost = dockerHost == null ? null : engine(dockerHost);
     proxy = proxy == null ? new Proxy(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : proxy;
     configService = configService == null ? new ConfigService(null, null, null, null, null, null) : configService;
     clusters = clusters == null ? List.of() : clusters;
@@ -109,6 +111,30 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
     AdminSettings settings(String token) {
       return new AdminSettings(maxBodyBytes, token, allowedHosts);
     }
+  }
+
+  /** The container engine's address when one is configured, else null. */
+  EngineAddress engineAddress() {
+    return (EngineAddress) dockerHost;
+  }
+
+  /** {@code "unix:///run/podman/podman.sock"}, {@code "tcp://host:port"} or, as the original proxy had it, {@code {"ip":...,"port":...}}. */
+  private static EngineAddress engine(Object raw) {
+    if (raw instanceof EngineAddress a) {
+      return a;
+    }
+    try {
+      if (raw instanceof String s && !s.isBlank()) {
+        return EngineAddress.parse(s);
+      }
+      if (raw instanceof java.util.Map<?, ?> m && m.get("ip") instanceof String ip && m.get("port") instanceof Number port
+          && m.keySet().stream().allMatch(k -> k.equals("ip") || k.equals("port"))) {
+        return EngineAddress.tcp(ip, port.intValue());
+      }
+    } catch (IllegalArgumentException e) {
+      throw JsonInputException.of("dockerHost", e.getMessage());
+    }
+    throw JsonInputException.of("dockerHost", "must be \"unix:///path/to/socket\", \"tcp://host:port\" or {\"ip\":...,\"port\":...}");
   }
 
   private static String text(String value, String field) {
