@@ -228,7 +228,7 @@ public final class ContainerSupervisor implements VersionWatcher, AutoCloseable 
       String reason = state == VersionState.ACTIVE ? null : c.rollout().reason();
       ClusterConfig next = c.withStarted(servers, new RolloutState(state, reason, c.rollout().promotionStage()));
       log.info("version {} (cluster {}): {} containers ready ({} adopted) at {}", c.version(), c.id(), ids.size(), adopted, servers);
-      if (!next.equals(c)) {
+      if (!next.servers().equals(c.servers()) || !next.containers().equals(c.containers()) || !next.rollout().equals(c.rollout())) {
         registry.replace(c, next);
       }
     } catch (EngineException e) {
