@@ -1,5 +1,6 @@
 package io.handover.engine.config;
 
+import io.handover.engine.container.ContainerSettings;
 import io.handover.engine.container.EngineAddress;
 import io.handover.engine.json.Json;
 import io.handover.engine.json.JsonInputException;
@@ -14,10 +15,13 @@ import java.util.TreeSet;
  * {@link HandoverConfig#defaults()} filled in as each section is built. See {@code docs/configuration.md}.
  */
 record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster cluster, List<ClusterJson.Wrapper> clusters,
-    String stateFile, String cookieSecret, String pluginsDir, Object dockerHost) {
+    String stateFile, String cookieSecret, String pluginsDir, Object dockerHost, String containerScope) {
 
   ConfigFile {
     dockerHost = dockerHost == null ? null : engine(dockerHost);
+    if (text(containerScope, "containerScope") != null && !containerScope.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+      throw JsonInputException.of("containerScope", "must be 1 to 64 letters, digits, '.', '_' or '-'");
+    }
     proxy = proxy == null ? new Proxy(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : proxy;
     configService = configService == null ? new ConfigService(null, null, null, null, null, null) : configService;
     clusters = clusters == null ? List.of() : clusters;
@@ -113,9 +117,10 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
     }
   }
 
-  /** The container engine's address when one is configured, else null. */
-  EngineAddress engineAddress() {
-    return (EngineAddress) dockerHost;
+  /** How containers are run: the configured engine (else the environment's) and scope. */
+  ContainerSettings containers() {
+    ContainerSettings settings = dockerHost == null ? ContainerSettings.defaults() : ContainerSettings.of((EngineAddress) dockerHost);
+    return containerScope == null ? settings : settings.withScope(containerScope);
   }
 
   /** {@code "unix:///run/podman/podman.sock"}, {@code "tcp://host:port"} or, as the original proxy had it, {@code {"ip":...,"port":...}}. */

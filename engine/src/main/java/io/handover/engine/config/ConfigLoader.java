@@ -4,7 +4,6 @@ import io.handover.engine.json.Json;
 import io.handover.engine.json.JsonInputException;
 import io.handover.engine.registry.ClusterConfig;
 import java.io.IOException;
-import io.handover.engine.container.ContainerSettings;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -84,7 +83,7 @@ public final class ConfigLoader {
     return new HandoverConfig(f.proxy().listener(), f.proxy().settings(), f.proxy().pool(), f.configService().listener(),
         f.configService().settings(token), clusters, path(f.stateFile(), base), f.cookieSecret(), path(f.pluginsDir(), base),
         f.proxy().ioThreads().intValue(),
-        f.engineAddress() == null ? ContainerSettings.defaults() : ContainerSettings.of(f.engineAddress()));
+        f.containers());
   }
 
   private static ClusterConfig within(String field, Supplier<ClusterConfig> build) {

@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -112,8 +113,10 @@ public final class ContainerSupervisor implements VersionWatcher, AutoCloseable 
 
   @Override
   public void published(Snapshot snapshot) {
-    if (!worker.isShutdown()) {
+    try {
       worker.execute(this::reconcile);
+    } catch (RejectedExecutionException e) {
+      // closed: the next start reconciles
     }
   }
 
@@ -154,7 +157,8 @@ public final class ContainerSupervisor implements VersionWatcher, AutoCloseable 
         }
       }
       for (ClusterConfig c : wanted.values()) {
-        if (!tracked.containsKey(c.id())) {
+        // STARTING again after a PUT that sent the same containers: its running ones are adopted
+        if (!tracked.containsKey(c.id()) || c.rollout().state() == VersionState.STARTING) {
           if (c.rollout().state() == VersionState.FAILED) {
             tracked.put(c.id(), new Tracked(c.id(), specHash(c), List.of()));
           } else {

@@ -97,13 +97,13 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"cluster\":{\"servers\":[{\"hostname\":\"h\",\"port\":0}]}}")))
         .hasMessageContaining("cluster.servers[0].port");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxi\":{}}")))
-        .hasMessageContaining("proxi: unknown key; known: cluster, clusters, configService, cookieSecret, dockerHost, pluginsDir, proxy, stateFile");
+        .hasMessageContaining("proxi: unknown key; known: cluster, clusters, configService, containerScope, cookieSecret, dockerHost, pluginsDir, proxy, stateFile");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"cookieSecret\":\"short\"}")))
         .hasMessageContaining("cookieSecret must have at least 16 characters");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"configService\":{\"tokn\":\"x\"}}")))
         .hasMessageEndingWith("config.json: configService.tokn: unknown key; known: allowedHosts, bindAddress, maxBodyBytes, port, token, tokenFile");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"clusters\":[{\"cluster\":{\"servers\":[{\"hostname\":\"h\",\"port\":1}],\"rollback\":{\"windowSecs\":1}}}]}")))
-        .hasMessageContaining("clusters[0].cluster.rollback.windowSecs: unknown key; known: countMismatches, enabled");
+        .hasMessageContaining("clusters[0].cluster.rollback.windowSecs: unknown key; known: confidence, countMismatches, enabled");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxy\":{\"ioThreads\":1e999999999}}")))
         .hasMessageContaining("proxy.ioThreads must be a whole number");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxy\":{\"maxQueueSize\":" + "9".repeat(500) + "}}")))

@@ -99,6 +99,9 @@ class ContainerJsonTest {
     assertThat(load("{\"dockerHost\":{\"ip\":\"10.0.0.2\",\"port\":2375}}")).isEqualTo(EngineAddress.tcp("10.0.0.2", 2375));
     assertThatThrownBy(() -> load("{\"dockerHost\":\"10.0.0.2\"}")).hasMessageContaining("dockerHost");
     assertThatThrownBy(() -> load("{\"dockerHost\":{\"ip\":\"10.0.0.2\"}}")).hasMessageContaining("dockerHost");
+    assertThat(ConfigLoader.load(Files.writeString(dir.resolve("config.json"), "{\"containerScope\":\"shop-eu\"}")).containers().scope())
+        .isEqualTo("shop-eu");
+    assertThatThrownBy(() -> load("{\"containerScope\":\"a b\"}")).hasMessageContaining("containerScope");
   }
 
   private EngineAddress load(String json) throws Exception {
