@@ -42,6 +42,10 @@ class ContainerVersionsIT {
   @BeforeAll
   static void engineIsThere() {
     engine = new TestEngine();
+    if (engine.unavailable != null) {
+      // surefire shows a class skipped in @BeforeAll as 0 tests run; this line says why
+      System.err.println("ContainerVersionsIT skipped: " + engine.unavailable);
+    }
     Assumptions.assumeTrue(engine.unavailable == null, engine.unavailable);
   }
 
