@@ -5,5 +5,9 @@ public enum VersionState {
   /** Takes traffic as its place in the version order and the strategies say. */
   ACTIVE,
   /** Taken out of rotation, automatically or by an operator; gets no new traffic and no sticky clients. */
-  ROLLED_BACK
+  ROLLED_BACK,
+  /** Its members (containers) are being started; gets no traffic until they accept connections. */
+  STARTING,
+  /** Its members could not be started; gets no traffic, and the engine keeps nothing running for it. */
+  FAILED
 }

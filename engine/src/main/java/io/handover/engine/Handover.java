@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.handover.engine.admin.AdminHandler;
 import io.handover.engine.admin.AdminReports;
 import io.handover.engine.config.FileClusterStore;
+import io.handover.engine.container.ContainerSupervisor;
 import io.handover.engine.config.HandoverConfig;
 import io.handover.engine.health.ActiveHealthChecker;
 import io.handover.engine.cookie.HmacCookieSigner;
@@ -46,11 +47,13 @@ public final class Handover implements AutoCloseable {
   private final RolloutGuard guard;
   private final ActiveHealthChecker healthChecker;
   private final FileClusterStore stateFile;
+  private final ContainerSupervisor containers;
 
   private Handover(VersionRegistry registry, PluginRegistry plugins, UpgradeProxyHandler proxyHandler,
       Undertow proxyServer, Undertow adminServer, RolloutGuard guard, ActiveHealthChecker healthChecker,
-      FileClusterStore stateFile) {
+      FileClusterStore stateFile, ContainerSupervisor containers) {
     this.stateFile = stateFile;
+    this.containers = containers;
     this.registry = registry;
     this.guard = guard;
     this.healthChecker = healthChecker;
@@ -104,6 +107,7 @@ public final class Handover implements AutoCloseable {
       }
     }
 
+    ContainerSupervisor containers = ContainerSupervisor.start(registry, config.containers());
     UpgradeProxyHandler proxyHandler = new UpgradeProxyHandler(registry, config.proxySettings());
     Undertow proxyServer = Undertow.builder()
         .addHttpListener(config.proxy().port(), config.proxy().bindAddress())
@@ -114,7 +118,7 @@ public final class Handover implements AutoCloseable {
         // answers a client's Expect: 100-continue as soon as the proxy starts reading the body
         .setHandler(new HttpContinueReadHandler(proxyHandler))
         .build();
-    AdminHandler adminHandler = new AdminHandler(registry, config.adminSettings(), clock, new AdminReports(registry, plugins));
+    AdminHandler adminHandler = new AdminHandler(registry, config.adminSettings(), clock, new AdminReports(registry, plugins, containers::status));
     Undertow adminServer = Undertow.builder()
         .addHttpListener(config.admin().port(), config.admin().bindAddress())
         .setIoThreads(1)
@@ -131,11 +135,12 @@ public final class Handover implements AutoCloseable {
     } catch (RuntimeException e) {
       proxyServer.stop();
       proxyHandler.close();
+      containers.close();
       registry.close();
       throw e;
     }
     Handover handover = new Handover(registry, plugins, proxyHandler, proxyServer, adminServer,
-        RolloutGuard.start(registry), ActiveHealthChecker.start(registry), stateFile);
+        RolloutGuard.start(registry), ActiveHealthChecker.start(registry), stateFile, containers);
     log.info("proxy listening on {}, admin API on {}, {} versions, modes: {}",
         handover.proxyAddress(), handover.adminAddress(), registry.list().size(), String.join(", ", plugins.strategyNames()));
     return handover;
@@ -179,6 +184,7 @@ public final class Handover implements AutoCloseable {
     adminServer.stop();
     proxyServer.stop();
     proxyHandler.close();
+    containers.close();
     registry.close();
     if (stateFile != null) {
       try {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The engine's package arrows run one way. From the bottom: values and counters ({@code json},
  * {@code telemetry}, {@code cookie}, {@code plugin}), the {@code registry} of versions, then what
- * works on versions ({@code proxy}, {@code health}, {@code rollout}), then {@code config},
+ * works on versions ({@code proxy}, {@code health}, {@code rollout}, {@code container}), then {@code config},
  * {@code admin}, the root package that wires them into a running proxy, and {@code cli} on top.
  */
 class ArchitectureTest {
@@ -36,6 +36,7 @@ class ArchitectureTest {
         .layer("proxy").definedBy("io.handover.engine.proxy..")
         .layer("health").definedBy("io.handover.engine.health..")
         .layer("rollout").definedBy("io.handover.engine.rollout..")
+        .layer("container").definedBy("io.handover.engine.container..")
         .layer("registry").definedBy("io.handover.engine.registry..")
         .layer("plugin").definedBy("io.handover.engine.plugin..")
         .layer("cookie").definedBy("io.handover.engine.cookie..")
@@ -48,17 +49,19 @@ class ArchitectureTest {
         .whereLayer("proxy").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config")
         .whereLayer("health").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config")
         .whereLayer("rollout").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config")
-        .whereLayer("registry").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config", "proxy", "health", "rollout")
+        .whereLayer("container").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config")
+        .whereLayer("registry").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config", "proxy", "health", "rollout", "container")
         .whereLayer("plugin").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config", "proxy", "health", "rollout", "registry")
         .whereLayer("cookie").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config", "plugin", "registry")
-        .whereLayer("telemetry").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config", "proxy", "health", "rollout", "registry")
+        .whereLayer("telemetry").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config", "proxy", "health", "rollout", "registry",
+            "container")
         .check(ENGINE);
   }
 
   @Test
   void theRegistryKnowsNoUndertowType() {
     ArchRuleDefinition.noClasses().that().resideInAnyPackage("io.handover.engine.registry..", "io.handover.engine.telemetry..",
-            "io.handover.engine.rollout..", "io.handover.engine.health..")
+            "io.handover.engine.rollout..", "io.handover.engine.health..", "io.handover.engine.container..")
         .should().dependOnClassesThat().resideInAnyPackage("io.undertow..", "org.xnio..")
         .check(ENGINE);
   }

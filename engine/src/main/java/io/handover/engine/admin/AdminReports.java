@@ -11,16 +11,24 @@ import io.handover.engine.registry.VersionRegistry;
 import io.handover.engine.rollout.RolloutEvidence;
 import io.handover.engine.telemetry.MirrorStats;
 import java.time.Instant;
+import java.util.function.Function;
 
 /** The admin API's reports, read from the registry and the plugins. */
 public final class AdminReports implements StatusReport {
 
   private final VersionRegistry registry;
   private final PluginRegistry plugins;
+  private final Function<String, JsonNode> members;
 
   public AdminReports(VersionRegistry registry, PluginRegistry plugins) {
+    this(registry, plugins, id -> null);
+  }
+
+  /** With {@code members} reporting a version's containers by its id (null for none). */
+  public AdminReports(VersionRegistry registry, PluginRegistry plugins, Function<String, JsonNode> members) {
     this.registry = registry;
     this.plugins = plugins;
+    this.members = members;
   }
 
   @Override
@@ -50,6 +58,10 @@ public final class AdminReports implements StatusReport {
       node.put("stateReason", v.config().rollout().reason());
       node.put("addedAtMillis", v.info().addedAtMillis());
       node.set("servers", RolloutReport.servers(v.servers()));
+      JsonNode containers = members.apply(v.info().id());
+      if (containers != null) {
+        node.set("containers", containers);
+      }
       node.set("strategy", Json.MAPPER.valueToTree(v.strategy().status()));
       node.set("mirror", mirror(v.mirrorStats()));
       node.set("recent", RolloutReport.recent(v));

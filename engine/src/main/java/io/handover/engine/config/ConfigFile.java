@@ -1,5 +1,7 @@
 package io.handover.engine.config;
 
+import io.handover.engine.container.ContainerSettings;
+import io.handover.engine.container.EngineAddress;
 import io.handover.engine.json.Json;
 import io.handover.engine.json.JsonInputException;
 import io.handover.engine.proxy.PoolSettings;
@@ -13,9 +15,13 @@ import java.util.TreeSet;
  * {@link HandoverConfig#defaults()} filled in as each section is built. See {@code docs/configuration.md}.
  */
 record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster cluster, List<ClusterJson.Wrapper> clusters,
-    String stateFile, String cookieSecret, String pluginsDir) {
+    String stateFile, String cookieSecret, String pluginsDir, Object dockerHost, String containerScope) {
 
   ConfigFile {
+    dockerHost = dockerHost == null ? null : engine(dockerHost);
+    if (text(containerScope, "containerScope") != null && !containerScope.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+      throw JsonInputException.of("containerScope", "must be 1 to 64 letters, digits, '.', '_' or '-'");
+    }
     proxy = proxy == null ? new Proxy(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : proxy;
     configService = configService == null ? new ConfigService(null, null, null, null, null, null) : configService;
     clusters = clusters == null ? List.of() : clusters;
@@ -109,6 +115,31 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
     AdminSettings settings(String token) {
       return new AdminSettings(maxBodyBytes, token, allowedHosts);
     }
+  }
+
+  /** How containers are run: the configured engine (else the environment's) and scope. */
+  ContainerSettings containers() {
+    ContainerSettings settings = dockerHost == null ? ContainerSettings.defaults() : ContainerSettings.of((EngineAddress) dockerHost);
+    return containerScope == null ? settings : settings.withScope(containerScope);
+  }
+
+  /** {@code "unix:///run/podman/podman.sock"}, {@code "tcp://host:port"} or, as the original proxy had it, {@code {"ip":...,"port":...}}. */
+  private static EngineAddress engine(Object raw) {
+    if (raw instanceof EngineAddress a) {
+      return a;
+    }
+    try {
+      if (raw instanceof String s && !s.isBlank()) {
+        return EngineAddress.parse(s);
+      }
+      if (raw instanceof java.util.Map<?, ?> m && m.get("ip") instanceof String ip && m.get("port") instanceof Number port
+          && m.keySet().stream().allMatch(k -> k.equals("ip") || k.equals("port"))) {
+        return EngineAddress.tcp(ip, port.intValue());
+      }
+    } catch (IllegalArgumentException e) {
+      throw JsonInputException.of("dockerHost", e.getMessage());
+    }
+    throw JsonInputException.of("dockerHost", "must be \"unix:///path/to/socket\", \"tcp://host:port\" or {\"ip\":...,\"port\":...}");
   }
 
   private static String text(String value, String field) {

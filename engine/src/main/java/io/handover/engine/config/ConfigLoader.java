@@ -82,7 +82,8 @@ public final class ConfigLoader {
     }
     return new HandoverConfig(f.proxy().listener(), f.proxy().settings(), f.proxy().pool(), f.configService().listener(),
         f.configService().settings(token), clusters, path(f.stateFile(), base), f.cookieSecret(), path(f.pluginsDir(), base),
-        f.proxy().ioThreads().intValue());
+        f.proxy().ioThreads().intValue(),
+        f.containers());
   }
 
   private static ClusterConfig within(String field, Supplier<ClusterConfig> build) {

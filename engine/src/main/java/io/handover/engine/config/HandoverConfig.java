@@ -1,5 +1,8 @@
 package io.handover.engine.config;
 
+import static java.util.Objects.requireNonNull;
+
+import io.handover.engine.container.ContainerSettings;
 import io.handover.engine.proxy.PoolSettings;
 import io.handover.engine.proxy.ProxySettings;
 import io.handover.engine.registry.ClusterConfig;
@@ -15,6 +18,7 @@ import java.util.List;
  * @param stateFile where accepted changes are saved, or null to keep them in memory only
  * @param cookieSecret the key that signs sticky cookies, or null for a random one per process
  * @param pluginsDir the folder plugin JARs are loaded from, or null for built-ins only
+ * @param containers the container engine and how versions' containers are run
  */
 public record HandoverConfig(
     Listener proxy,
@@ -26,10 +30,19 @@ public record HandoverConfig(
     Path stateFile,
     String cookieSecret,
     Path pluginsDir,
-    int ioThreads) {
+    int ioThreads,
+    ContainerSettings containers) {
 
   public HandoverConfig {
     clusters = List.copyOf(clusters);
+    requireNonNull(containers, "containers is null");
+  }
+
+  /** With the container engine of the environment. */
+  public HandoverConfig(Listener proxy, ProxySettings proxySettings, PoolSettings pool, Listener admin, AdminSettings adminSettings,
+      List<ClusterConfig> clusters, Path stateFile, String cookieSecret, Path pluginsDir, int ioThreads) {
+    this(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads,
+        ContainerSettings.defaults());
   }
 
   /** A host and port to listen on; port 0 picks a free port. */
@@ -50,34 +63,38 @@ public record HandoverConfig(
   }
 
   public HandoverConfig withListeners(Listener proxy, Listener admin) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers);
   }
 
   public HandoverConfig withClusters(List<ClusterConfig> clusters) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers);
   }
 
   public HandoverConfig withStateFile(Path stateFile) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers);
   }
 
   public HandoverConfig withPluginsDir(Path pluginsDir) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers);
   }
 
   public HandoverConfig withCookieSecret(String cookieSecret) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers);
   }
 
   public HandoverConfig withProxySettings(ProxySettings proxySettings) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers);
   }
 
   public HandoverConfig withPool(PoolSettings pool) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers);
+  }
+
+  public HandoverConfig withContainers(ContainerSettings containers) {
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers);
   }
 
   public HandoverConfig withAdminSettings(AdminSettings adminSettings) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers);
   }
 }

@@ -18,9 +18,10 @@ import java.util.List;
  *     start, which timed ramps count from
  * @param policies its health check, rollback and promotion policies
  * @param rollout its state and promotion stage
+ * @param containers the containers it runs, whose host addresses are among {@code servers} once started
  */
 public record ClusterConfig(String id, VersionNumber version, List<ServerAddress> servers, Settings transition, long addedAtMillis,
-    VersionPolicies policies, RolloutState rollout) {
+    VersionPolicies policies, RolloutState rollout, ContainerMembers containers) {
 
   public ClusterConfig {
     requireNonNull(id, "id is null");
@@ -29,6 +30,13 @@ public record ClusterConfig(String id, VersionNumber version, List<ServerAddress
     requireNonNull(transition, "transition is null");
     requireNonNull(policies, "policies is null");
     requireNonNull(rollout, "rollout is null");
+    requireNonNull(containers, "containers is null");
+  }
+
+  /** A version of fixed servers only. */
+  public ClusterConfig(String id, VersionNumber version, List<ServerAddress> servers, Settings transition, long addedAtMillis,
+      VersionPolicies policies, RolloutState rollout) {
+    this(id, version, servers, transition, addedAtMillis, policies, rollout, ContainerMembers.NONE);
   }
 
   /** A plain version: no policies, active, at its first stage. */
@@ -42,13 +50,26 @@ public record ClusterConfig(String id, VersionNumber version, List<ServerAddress
   }
 
   public ClusterConfig withRollout(RolloutState rollout) {
-    return new ClusterConfig(id, version, servers, transition, addedAtMillis, policies, rollout);
+    return new ClusterConfig(id, version, servers, transition, addedAtMillis, policies, rollout, containers);
+  }
+
+  /** The servers given as such, without those of started containers. */
+  public List<ServerAddress> fixedServers() {
+    return servers.stream().filter(s -> !containers.started().contains(s)).toList();
+  }
+
+  /** This version with its containers started at {@code started}, in {@code rollout}. */
+  public ClusterConfig withStarted(List<ServerAddress> started, RolloutState rollout) {
+    List<ServerAddress> all = new java.util.ArrayList<>(fixedServers());
+    all.addAll(started);
+    return new ClusterConfig(id, version, all, transition, addedAtMillis, policies, rollout,
+        new ContainerMembers(containers.specs(), started));
   }
 
   /** This version moved on to {@code stage}'s transition at {@code atMillis}. */
   ClusterConfig promoted(int stage, long atMillis) {
     PromotionStage next = policies.promote().get(stage);
     return new ClusterConfig(id, version, servers, next.to(), atMillis, policies,
-        new RolloutState(rollout.state(), rollout.reason(), stage + 1));
+        new RolloutState(rollout.state(), rollout.reason(), stage + 1), containers);
   }
 }

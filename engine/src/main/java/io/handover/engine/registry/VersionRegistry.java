@@ -40,6 +40,7 @@ public final class VersionRegistry implements AutoCloseable {
   private final AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.EMPTY);
   /** The committed versions in insertion order (among equal versions the later counts as newer); never changed in place. */
   private Map<String, LiveVersion> entries = Map.of();
+  private VersionWatcher watcher = VersionWatcher.NONE;
 
   public VersionRegistry(PluginRegistry plugins, Servers.Factory servers, ClusterStore store, long drainMillis) {
     this.factory = new VersionFactory(plugins, servers);
@@ -50,6 +51,12 @@ public final class VersionRegistry implements AutoCloseable {
   /** The current versions. Lock-free; for the request path. */
   public Snapshot snapshot() {
     return current.get();
+  }
+
+  /** Tells {@code watcher} of every change from now on, starting with the current snapshot. */
+  public synchronized void watch(VersionWatcher watcher) {
+    this.watcher = requireNonNull(watcher, "watcher is null");
+    watcher.published(current.get());
   }
 
   /** Loads what the store kept, replacing nothing that is already registered. */
@@ -72,6 +79,7 @@ public final class VersionRegistry implements AutoCloseable {
    * @throws UncheckedIOException when the change cannot be saved; nothing changes then
    */
   public synchronized ClusterConfig put(ClusterConfig config) {
+    watcher.check(config);
     LiveVersion fresh = factory.create(config);
     LiveVersion previous = entries.get(config.id());
     Map<String, LiveVersion> next = new LinkedHashMap<>(entries);
@@ -88,6 +96,36 @@ public final class VersionRegistry implements AutoCloseable {
     log.info("version {} added as cluster {} ({} servers, mode {}{})", config.version(), config.id(), config.servers().size(),
         config.mode(), config.rollout().state() == VersionState.ACTIVE ? "" : ", " + config.rollout().state());
     return config;
+  }
+
+  /**
+   * Replaces the version {@code expected} with {@code next} (same id, fresh servers), unless it was
+   * changed or removed since; e.g. when its containers have started or failed.
+   *
+   * @return false when the version is no longer {@code expected}
+   * @throws UncheckedIOException when the change cannot be saved; nothing changes then
+   */
+  public synchronized boolean replace(ClusterConfig expected, ClusterConfig next) {
+    LiveVersion v = entries.get(expected.id());
+    if (v == null || !v.config().equals(expected) || !next.id().equals(expected.id())) {
+      return false;
+    }
+    LiveVersion fresh = factory.create(next);
+    Map<String, LiveVersion> changed = new LinkedHashMap<>(entries);
+    changed.put(next.id(), fresh);
+    try {
+      commit(changed);
+    } catch (UncheckedIOException e) {
+      fresh.servers().close();
+      throw e;
+    }
+    retirement.retire(v);
+    if (next.rollout().state() != expected.rollout().state()) {
+      fresh.history().add(new Transition(System.currentTimeMillis(), Transition.Kind.AUTOMATIC, expected.rollout().state().name(),
+          next.rollout().state().name(), next.rollout().reason() == null ? "its containers are ready" : next.rollout().reason()));
+    }
+    log.info("version {} (cluster {}) is {} with servers {}", next.version(), next.id(), next.rollout().state(), next.servers());
+    return true;
   }
 
   /**
@@ -112,7 +150,7 @@ public final class VersionRegistry implements AutoCloseable {
   }
 
   private StateChange rollBack(LiveVersion v, String reason, Transition.Kind kind) {
-    if (v.info().state() == VersionState.ROLLED_BACK) {
+    if (v.info().state() != VersionState.ACTIVE) {
       return StateChange.UNCHANGED;
     }
     RolloutState state = new RolloutState(VersionState.ROLLED_BACK, reason, v.config().rollout().promotionStage());
@@ -134,7 +172,8 @@ public final class VersionRegistry implements AutoCloseable {
     if (v == null) {
       return StateChange.UNKNOWN;
     }
-    if (v.info().state() == VersionState.ACTIVE) {
+    if (v.info().state() != VersionState.ROLLED_BACK) {
+      // a STARTING or FAILED version has no servers to take traffic yet
       return StateChange.UNCHANGED;
     }
     // before publishing, so the guard never judges the re-activated version on the old failures
@@ -230,6 +269,7 @@ public final class VersionRegistry implements AutoCloseable {
     }
     entries = Collections.unmodifiableMap(next);
     current.set(Snapshot.of(entries.values()));
+    watcher.published(current.get());
   }
 
   @Override
