@@ -5,11 +5,15 @@ import com.beust.jcommander.Parameters;
 import io.handover.engine.Handover;
 import io.handover.engine.config.ConfigException;
 import io.handover.engine.config.ConfigLoader;
+import io.handover.engine.config.EtcdSettings;
 import io.handover.engine.config.HandoverConfig;
+import io.handover.engine.json.JsonInputException;
 import io.handover.engine.plugin.PluginException;
+import io.handover.engine.store.StoreRefusedException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 
 /** {@code handover run --config-file F}: runs the proxy until the process is stopped. */
 @Parameters(commandDescription = "Run the proxy from a JSON config file")
@@ -23,10 +27,14 @@ final class RunCommand {
   @Parameter(names = {"--log-level", "-logLevel"}, description = "TRACE, DEBUG, INFO, WARN or ERROR")
   String logLevel;
 
+  @Parameter(names = "--etcd-endpoints", description = "Comma-separated etcd URLs: keep the versions in etcd, shared with other instances")
+  String etcdEndpoints;
+
   int execute(PrintStream out, PrintStream err) {
     HandoverConfig config;
     try {
       config = ConfigLoader.load(Path.of(configFile));
+      config = withEtcdEndpoints(config, etcdEndpoints);
     } catch (ConfigException e) {
       err.println("handover: " + e.getMessage());
       return HandoverCli.USAGE;
@@ -37,6 +45,22 @@ final class RunCommand {
     } catch (StartFailed e) {
       return e.code;
     }
+  }
+
+  /** {@code --etcd-endpoints} over the config's (or {@code HANDOVER_ETCD_ENDPOINTS}'s) endpoints. */
+  static HandoverConfig withEtcdEndpoints(HandoverConfig config, String endpoints) throws ConfigException {
+    List<String> urls;
+    try {
+      urls = ConfigLoader.etcdEndpoints(endpoints, "--etcd-endpoints");
+    } catch (JsonInputException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    if (urls.isEmpty()) {
+      return config;
+    }
+    EtcdSettings etcd = config.etcd();
+    return config.withEtcd(etcd == null ? new EtcdSettings(urls, EtcdSettings.DEFAULT_PREFIX, null)
+        : new EtcdSettings(urls, etcd.prefix(), etcd.name()));
   }
 
   /** The proxy did not start; the line saying why is printed, {@code code} is the exit code. */
@@ -58,6 +82,9 @@ final class RunCommand {
       return handover;
     } catch (PluginException e) {
       err.println("handover: plugins: " + e.getMessage());
+    } catch (StoreRefusedException e) {
+      err.println("handover: store: " + e.getMessage());
+      throw new StartFailed(HandoverCli.USAGE);
     } catch (IOException e) {
       err.println("handover: state file: " + e.getMessage());
       throw new StartFailed(HandoverCli.USAGE);

@@ -27,7 +27,7 @@ public final class ConfigLoader {
     return load(file, System.getenv());
   }
 
-  /** As {@link #load(Path)}, with {@code HANDOVER_TOKEN} taken from {@code env}. */
+  /** As {@link #load(Path)}, with {@code HANDOVER_TOKEN} and {@code HANDOVER_ETCD_ENDPOINTS} taken from {@code env}. */
   static HandoverConfig load(Path file, Map<String, String> env) throws ConfigException {
     byte[] bytes;
     try {
@@ -43,7 +43,7 @@ public final class ConfigLoader {
         throw JsonInputException.whole("the input must hold a JSON object");
       }
       Path base = file.toAbsolutePath().getParent();
-      return toConfig(read, base, token(read.configService(), base, env));
+      return toConfig(read, base, token(read.configService(), base, env), etcdEndpoints(env));
     } catch (JsonInputException e) {
       throw new ConfigException(file + ": " + e.getMessage());
     }
@@ -70,7 +70,32 @@ public final class ConfigLoader {
     return fromEnv == null || fromEnv.isBlank() ? null : fromEnv.strip();
   }
 
-  private static HandoverConfig toConfig(ConfigFile f, Path base, String token) {
+  /** {@code HANDOVER_ETCD_ENDPOINTS}: comma-separated etcd URLs, or none. */
+  private static List<String> etcdEndpoints(Map<String, String> env) {
+    return etcdEndpoints(env.get("HANDOVER_ETCD_ENDPOINTS"), "HANDOVER_ETCD_ENDPOINTS");
+  }
+
+  /**
+   * Comma-separated etcd URLs, as {@code HANDOVER_ETCD_ENDPOINTS} and {@code --etcd-endpoints} take them.
+   *
+   * @throws JsonInputException naming {@code field} when one is not an etcd URL
+   */
+  public static List<String> etcdEndpoints(String text, String field) {
+    if (text == null || text.isBlank()) {
+      return List.of();
+    }
+    return ConfigFile.checkEndpoints(field, List.of(text.strip().split("\\s*,\\s*")));
+  }
+
+  /** The etcd store: {@code store.etcd}, its endpoints replaced by {@code fromEnv} when given; or only {@code fromEnv}. */
+  private static EtcdSettings etcd(ConfigFile f, List<String> fromEnv) {
+    if (f.store() != null) {
+      return f.store().etcd().settings(fromEnv);
+    }
+    return fromEnv.isEmpty() ? null : new EtcdSettings(fromEnv, EtcdSettings.DEFAULT_PREFIX, null);
+  }
+
+  private static HandoverConfig toConfig(ConfigFile f, Path base, String token, List<String> etcdFromEnv) {
     long now = System.currentTimeMillis();
     List<ClusterConfig> clusters = new ArrayList<>();
     if (f.cluster() != null) {
@@ -82,7 +107,7 @@ public final class ConfigLoader {
     }
     return new HandoverConfig(f.proxy().listener(), f.proxy().settings(), f.proxy().pool(), f.configService().listener(),
         f.configService().settings(token), clusters, path(f.stateFile(), base), f.cookieSecret(), path(f.pluginsDir(), base),
-        f.proxy().ioThreads().intValue());
+        f.proxy().ioThreads().intValue(), etcd(f, etcdFromEnv));
   }
 
   private static ClusterConfig within(String field, Supplier<ClusterConfig> build) {

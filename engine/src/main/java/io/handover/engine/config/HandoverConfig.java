@@ -15,6 +15,7 @@ import java.util.List;
  * @param stateFile where accepted changes are saved, or null to keep them in memory only
  * @param cookieSecret the key that signs sticky cookies, or null for a random one per process
  * @param pluginsDir the folder plugin JARs are loaded from, or null for built-ins only
+ * @param etcd the etcd store shared with other instances, or null for the state file (or none)
  */
 public record HandoverConfig(
     Listener proxy,
@@ -26,7 +27,8 @@ public record HandoverConfig(
     Path stateFile,
     String cookieSecret,
     Path pluginsDir,
-    int ioThreads) {
+    int ioThreads,
+    EtcdSettings etcd) {
 
   public HandoverConfig {
     clusters = List.copyOf(clusters);
@@ -40,7 +42,7 @@ public record HandoverConfig(
     return new HandoverConfig(
         new Listener("0.0.0.0", 8080), ProxySettings.DEFAULT, PoolSettings.DEFAULT,
         new Listener("127.0.0.1", 9090), AdminSettings.DEFAULT, List.of(), null, null, null,
-        Math.max(2, Runtime.getRuntime().availableProcessors()));
+        Math.max(2, Runtime.getRuntime().availableProcessors()), null);
   }
 
   /** Both listeners on loopback with free ports, for tests and embedding. */
@@ -50,34 +52,38 @@ public record HandoverConfig(
   }
 
   public HandoverConfig withListeners(Listener proxy, Listener admin) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, etcd);
   }
 
   public HandoverConfig withClusters(List<ClusterConfig> clusters) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, etcd);
   }
 
   public HandoverConfig withStateFile(Path stateFile) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, etcd);
   }
 
   public HandoverConfig withPluginsDir(Path pluginsDir) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, etcd);
   }
 
   public HandoverConfig withCookieSecret(String cookieSecret) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, etcd);
   }
 
   public HandoverConfig withProxySettings(ProxySettings proxySettings) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, etcd);
   }
 
   public HandoverConfig withPool(PoolSettings pool) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, etcd);
+  }
+
+  public HandoverConfig withEtcd(EtcdSettings etcd) {
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, etcd);
   }
 
   public HandoverConfig withAdminSettings(AdminSettings adminSettings) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, etcd);
   }
 }
