@@ -386,7 +386,7 @@ public final class VersionRegistry implements AutoCloseable {
       return;
     }
     boolean replay = !unsaved.isEmpty();
-    if (saved.revision() != revision) {
+    if (replay || saved.revision() != revision) {
       // with decisions to save, published by them: the failing version never comes back meanwhile
       adopt(saved, !replay);
     }

@@ -70,6 +70,8 @@ public final class EtcdClusterStore implements ClusterStore, Closeable {
   private static final Logger log = LoggerFactory.getLogger(EtcdClusterStore.class);
   static final long TIMEOUT_MILLIS = 2000;
   private static final long CHECK_MILLIS = 500;
+  /** How long the check waits for etcd before it counts as unreachable. */
+  private static final long CHECK_TIMEOUT_MILLIS = 1000;
   private static final long LEASE_SECONDS = 10;
   private static final String IDENTITY_TEXT = "handover cookie identity";
 
@@ -370,7 +372,7 @@ public final class EtcdClusterStore implements ClusterStore, Closeable {
   private void check() {
     GetResponse r;
     try {
-      r = call(kv.get(versionsKey));
+      r = call(kv.get(versionsKey), CHECK_TIMEOUT_MILLIS);
     } catch (IOException e) {
       if (reachable) {
         unreachableSince = Instant.now();
@@ -429,11 +431,15 @@ public final class EtcdClusterStore implements ClusterStore, Closeable {
   }
 
   private <T> T call(CompletableFuture<T> future) throws IOException {
+    return call(future, TIMEOUT_MILLIS);
+  }
+
+  private <T> T call(CompletableFuture<T> future, long timeoutMillis) throws IOException {
     try {
-      return future.get(TIMEOUT_MILLIS, MILLISECONDS);
+      return future.get(timeoutMillis, MILLISECONDS);
     } catch (TimeoutException e) {
       future.cancel(true);
-      throw new Unreachable(describe() + " did not answer within " + TIMEOUT_MILLIS + " ms", e);
+      throw new Unreachable(describe() + " did not answer within " + timeoutMillis + " ms", e);
     } catch (ExecutionException e) {
       throw new Unreachable(describe() + " cannot be reached: " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
