@@ -5,15 +5,12 @@ import com.beust.jcommander.Parameters;
 import io.handover.engine.Handover;
 import io.handover.engine.config.ConfigException;
 import io.handover.engine.config.ConfigLoader;
-import io.handover.engine.config.EtcdSettings;
 import io.handover.engine.config.HandoverConfig;
-import io.handover.engine.json.JsonInputException;
 import io.handover.engine.plugin.PluginException;
 import io.handover.engine.store.StoreRefusedException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 
 /** {@code handover run --config-file F}: runs the proxy until the process is stopped. */
 @Parameters(commandDescription = "Run the proxy from a JSON config file")
@@ -33,8 +30,7 @@ final class RunCommand {
   int execute(PrintStream out, PrintStream err) {
     HandoverConfig config;
     try {
-      config = ConfigLoader.load(Path.of(configFile));
-      config = withEtcdEndpoints(config, etcdEndpoints);
+      config = ConfigLoader.load(Path.of(configFile), etcdEndpoints);
     } catch (ConfigException e) {
       err.println("handover: " + e.getMessage());
       return HandoverCli.USAGE;
@@ -45,22 +41,6 @@ final class RunCommand {
     } catch (StartFailed e) {
       return e.code;
     }
-  }
-
-  /** {@code --etcd-endpoints} over the config's (or {@code HANDOVER_ETCD_ENDPOINTS}'s) endpoints. */
-  static HandoverConfig withEtcdEndpoints(HandoverConfig config, String endpoints) throws ConfigException {
-    List<String> urls;
-    try {
-      urls = ConfigLoader.etcdEndpoints(endpoints, "--etcd-endpoints");
-    } catch (JsonInputException e) {
-      throw new ConfigException(e.getMessage());
-    }
-    if (urls.isEmpty()) {
-      return config;
-    }
-    EtcdSettings etcd = config.etcd();
-    return config.withEtcd(etcd == null ? new EtcdSettings(urls, EtcdSettings.DEFAULT_PREFIX, null)
-        : new EtcdSettings(urls, etcd.prefix(), etcd.name()));
   }
 
   /** The proxy did not start; the line saying why is printed, {@code code} is the exit code. */

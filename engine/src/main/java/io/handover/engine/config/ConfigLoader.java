@@ -24,11 +24,23 @@ public final class ConfigLoader {
 
   /** @throws ConfigException in one line naming the file and the key */
   public static HandoverConfig load(Path file) throws ConfigException {
-    return load(file, System.getenv());
+    return load(file, System.getenv(), null);
+  }
+
+  /**
+   * As {@link #load(Path)}; {@code etcdEndpoints} (the {@code --etcd-endpoints} flag, comma-separated,
+   * or null) replaces the file's and the environment's etcd endpoints.
+   */
+  public static HandoverConfig load(Path file, String etcdEndpoints) throws ConfigException {
+    return load(file, System.getenv(), etcdEndpoints);
+  }
+
+  static HandoverConfig load(Path file, Map<String, String> env) throws ConfigException {
+    return load(file, env, null);
   }
 
   /** As {@link #load(Path)}, with {@code HANDOVER_TOKEN} and {@code HANDOVER_ETCD_ENDPOINTS} taken from {@code env}. */
-  static HandoverConfig load(Path file, Map<String, String> env) throws ConfigException {
+  private static HandoverConfig load(Path file, Map<String, String> env, String etcdFlag) throws ConfigException {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -43,7 +55,8 @@ public final class ConfigLoader {
         throw JsonInputException.whole("the input must hold a JSON object");
       }
       Path base = file.toAbsolutePath().getParent();
-      return toConfig(read, base, token(read.configService(), base, env), etcdEndpoints(env));
+      List<String> endpoints = etcdFlag != null ? etcdEndpoints(etcdFlag, "--etcd-endpoints") : etcdEndpoints(env);
+      return toConfig(read, base, token(read.configService(), base, env), endpoints);
     } catch (JsonInputException e) {
       throw new ConfigException(file + ": " + e.getMessage());
     }
@@ -80,7 +93,7 @@ public final class ConfigLoader {
    *
    * @throws JsonInputException naming {@code field} when one is not an etcd URL
    */
-  public static List<String> etcdEndpoints(String text, String field) {
+  private static List<String> etcdEndpoints(String text, String field) {
     if (text == null || text.isBlank()) {
       return List.of();
     }

@@ -69,6 +69,8 @@ public final class EtcdClusterStore implements ClusterStore, Closeable {
 
   private static final Logger log = LoggerFactory.getLogger(EtcdClusterStore.class);
   static final long TIMEOUT_MILLIS = 2000;
+  /** The first call also sets up the connection (and loads the client's classes). */
+  private static final long CONNECT_TIMEOUT_MILLIS = 10_000;
   private static final long CHECK_MILLIS = 500;
   /** How long the check waits for etcd before it counts as unreachable. */
   private static final long CHECK_TIMEOUT_MILLIS = 1000;
@@ -138,7 +140,7 @@ public final class EtcdClusterStore implements ClusterStore, Closeable {
         .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
         .Then(Op.put(key, bytes(identity), PutOption.DEFAULT))
         .Else(Op.get(key, GetOption.DEFAULT))
-        .commit());
+        .commit(), CONNECT_TIMEOUT_MILLIS);
     if (r.isSucceeded()) {
       log.info("recorded the cookie secret's identity at {}", keyName);
       return;
