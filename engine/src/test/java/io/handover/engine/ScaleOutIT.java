@@ -123,6 +123,26 @@ class ScaleOutIT {
   }
 
   @Test
+  void aVersionWhoseConfigDidNotChangeKeepsItsServersCountersAndHistory() throws Exception {
+    String id1 = a().addVersion("1.0", null, v1);
+    await().atMost(PATIENCE).until(() -> listed(b()).contains(id1));
+    for (int i = 0; i < 5; i++) {
+      assertThat(b().get("/").statusCode()).isEqualTo(200);
+    }
+    io.handover.engine.registry.LiveVersion before = b().handover().registry().snapshot().get(id1);
+    String id2 = c().addVersion("2.0", null, v2);
+    await().atMost(PATIENCE).until(() -> listed(b()).contains(id2));
+    assertThat(b().handover().registry().snapshot().get(id1)).isSameAs(before);
+    assertThat(b().status(id1).get("recent").get("requests").asInt()).isEqualTo(5);
+
+    assertThat(c().admin("POST", "/configuration/cluster/" + id1 + "/rollback").statusCode()).isEqualTo(202);
+    await().atMost(PATIENCE).until(() -> state(b(), id1) == VersionState.ROLLED_BACK);
+    io.handover.engine.registry.LiveVersion after = b().handover().registry().snapshot().get(id1);
+    assertThat(after.servers()).as("a state change keeps the pool").isSameAs(before.servers());
+    assertThat(after.history().list()).last().satisfies(t -> assertThat(t.to()).isEqualTo("ROLLED_BACK"));
+  }
+
+  @Test
   void aDeleteOnOneIsSeenByTheOthers() throws Exception {
     String id1 = a().addVersion("1.0", null, v1);
     String id2 = a().addVersion("2.0", null, v2);

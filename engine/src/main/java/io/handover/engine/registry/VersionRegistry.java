@@ -55,6 +55,8 @@ public final class VersionRegistry implements AutoCloseable {
   private long revision;
   /** Whether the store ever saved anything. */
   private boolean stored;
+  /** Versions another instance saved that cannot run here (e.g. an unknown mode): saved back untouched. */
+  private Map<String, ClusterConfig> unrunnable = Map.of();
   /** Automatic decisions that act here but were not saved: the store could not be reached. */
   private final List<Decision> unsaved = new ArrayList<>();
 
@@ -340,7 +342,13 @@ public final class VersionRegistry implements AutoCloseable {
    */
   private void commit(Map<String, LiveVersion> next) {
     try {
-      revision = store.save(next.values().stream().map(LiveVersion::config).toList(), revision);
+      List<ClusterConfig> configs = new ArrayList<>(next.values().stream().map(LiveVersion::config).toList());
+      unrunnable.forEach((id, c) -> {
+        if (!next.containsKey(id)) {
+          configs.add(c);
+        }
+      });
+      revision = store.save(configs, revision);
     } catch (ClusterStore.Conflict e) {
       throw new Stale(e);
     } catch (ClusterStore.Unreachable e) {
@@ -424,18 +432,22 @@ public final class VersionRegistry implements AutoCloseable {
    */
   private void adopt(ClusterStore.Stored saved, boolean publish) {
     Map<String, LiveVersion> next = new LinkedHashMap<>();
+    Map<String, ClusterConfig> cannotRun = new LinkedHashMap<>();
     List<LiveVersion> replaced = new ArrayList<>();
     for (ClusterConfig c : saved.clusters()) {
       LiveVersion old = entries.get(c.id());
       try {
         next.put(c.id(), followed(old, c, replaced));
       } catch (RuntimeException e) {
-        log.error("version {} (cluster {}) saved by another instance cannot run here: {}", c.version().label(), c.id(), e.getMessage());
+        log.error("version {} (cluster {}) saved by another instance cannot run here; it is kept in the store: {}",
+            c.version().label(), c.id(), e.getMessage());
+        cannotRun.put(c.id(), c);
         if (old != null) {
-          next.put(c.id(), old);
+          replaced.add(old);
         }
       }
     }
+    unrunnable = Collections.unmodifiableMap(cannotRun);
     entries.values().stream().filter(v -> !next.containsKey(v.info().id())).forEach(replaced::add);
     revision = saved.revision();
     stored |= saved.exists();
