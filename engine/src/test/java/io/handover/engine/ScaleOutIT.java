@@ -76,9 +76,11 @@ class ScaleOutIT {
   @AfterEach
   void stop() throws Exception {
     instances.forEach(ProxyFixture::close);
-    v1.close();
-    v2.close();
-    etcd.close();
+    for (AutoCloseable c : new AutoCloseable[] {v1, v2, etcd}) {
+      if (c != null) {
+        c.close();
+      }
+    }
   }
 
   private ProxyFixture a() {

@@ -71,7 +71,7 @@ public final class EtcdServer implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("etcd.log").toFile()))
         .start();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).ignoreException(IOException.class).until(() -> {
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).ignoreExceptionsInstanceOf(IOException.class).until(() -> {
       if (!process.isAlive()) {
         throw new AssertionError("etcd stopped: " + Files.readString(dataDir.resolve("etcd.log")));
       }
