@@ -17,6 +17,8 @@ import io.handover.engine.registry.ClusterConfig;
 import io.handover.engine.registry.ClusterStore;
 import io.handover.engine.registry.VersionRegistry;
 import io.handover.engine.rollout.RolloutGuard;
+import io.handover.engine.store.EtcdClusterStore;
+import io.handover.engine.store.StoreRefusedException;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.HttpContinueReadHandler;
@@ -48,12 +50,14 @@ public final class Handover implements AutoCloseable {
   private final ActiveHealthChecker healthChecker;
   private final FileClusterStore stateFile;
   private final ContainerSupervisor containers;
+  private final EtcdClusterStore etcd;
 
   private Handover(VersionRegistry registry, PluginRegistry plugins, UpgradeProxyHandler proxyHandler,
       Undertow proxyServer, Undertow adminServer, RolloutGuard guard, ActiveHealthChecker healthChecker,
-      FileClusterStore stateFile, ContainerSupervisor containers) {
+      FileClusterStore stateFile, ContainerSupervisor containers, EtcdClusterStore etcd) {
     this.stateFile = stateFile;
     this.containers = containers;
+    this.etcd = etcd;
     this.registry = registry;
     this.guard = guard;
     this.healthChecker = healthChecker;
@@ -65,18 +69,35 @@ public final class Handover implements AutoCloseable {
 
   /**
    * Starts a proxy. The state file's versions win over the config's when the file exists, even when
-   * it holds none.
+   * it holds none; with {@code store.etcd}, etcd's versions win the same way and the state file is
+   * not used.
    *
    * @throws IOException when the state file cannot be read or another instance holds it
+   * @throws StoreRefusedException when etcd cannot be reached, or the cookie secret is not the cluster's
    * @throws io.handover.engine.plugin.PluginException when the plugins conflict
    * @throws RuntimeException when a port cannot be bound
    */
   public static Handover start(HandoverConfig config) throws IOException {
     requireNonNull(config, "config is null");
+    if (config.etcd() != null) {
+      if (config.cookieSecret() == null) {
+        throw new StoreRefusedException("store.etcd needs a cookieSecret: every instance must sign sticky cookies with the same key", null);
+      }
+      if (config.stateFile() != null) {
+        log.warn("stateFile {} is not used: the versions are kept in etcd", config.stateFile());
+      }
+      EtcdClusterStore etcd = EtcdClusterStore.connect(config.etcd(), config.cookieSecret());
+      try {
+        return start(config, null, etcd);
+      } catch (IOException | RuntimeException e) {
+        etcd.close();
+        throw e;
+      }
+    }
     // first, so that a second instance on the same state file stops before anything else
     FileClusterStore stateFile = config.stateFile() == null ? null : FileClusterStore.open(config.stateFile());
     try {
-      return start(config, stateFile);
+      return start(config, stateFile, null);
     } catch (IOException | RuntimeException e) {
       if (stateFile != null) {
         stateFile.close();
@@ -85,7 +106,7 @@ public final class Handover implements AutoCloseable {
     }
   }
 
-  private static Handover start(HandoverConfig config, FileClusterStore stateFile) throws IOException {
+  private static Handover start(HandoverConfig config, FileClusterStore stateFile, EtcdClusterStore etcd) throws IOException {
     Clock clock = Clock.systemUTC();
     HmacCookieSigner signer;
     if (config.cookieSecret() == null) {
@@ -95,10 +116,15 @@ public final class Handover implements AutoCloseable {
       signer = HmacCookieSigner.fromSecret(config.cookieSecret());
     }
     PluginRegistry plugins = PluginLoader.load(config.pluginsDir(), signer, clock);
-    ClusterStore store = stateFile == null ? ClusterStore.none() : stateFile;
+    ClusterStore store = etcd != null ? etcd : stateFile == null ? ClusterStore.none() : stateFile;
     VersionRegistry registry = new VersionRegistry(plugins, BackendPool.factory(config.pool()), store, DRAIN_MILLIS);
     int restored = registry.restore();
-    if (stateFile != null && stateFile.exists()) {
+    if (etcd != null) {
+      if (!registry.seed(config.clusters())) {
+        log.info("took {} versions from etcd under {}", restored, config.etcd().prefix());
+      }
+      registry.follow();
+    } else if (stateFile != null && stateFile.exists()) {
       // the file wins even when it holds no versions: every one of them was deleted
       log.info("restored {} versions from {}", restored, config.stateFile());
     } else {
@@ -140,10 +166,29 @@ public final class Handover implements AutoCloseable {
       throw e;
     }
     Handover handover = new Handover(registry, plugins, proxyHandler, proxyServer, adminServer,
-        RolloutGuard.start(registry), ActiveHealthChecker.start(registry), stateFile, containers);
+        RolloutGuard.start(registry), ActiveHealthChecker.start(registry), stateFile, containers, etcd);
+    if (etcd != null) {
+      try {
+        etcd.join(InetAddress.getLocalHost().getHostName() + ":" + handover.proxyAddress().getPort(),
+            hostAndPort(handover.proxyAddress()), hostAndPort(handover.adminAddress()), version());
+      } catch (IOException | RuntimeException e) {
+        handover.close();
+        throw e;
+      }
+    }
     log.info("proxy listening on {}, admin API on {}, {} versions, modes: {}",
         handover.proxyAddress(), handover.adminAddress(), registry.list().size(), String.join(", ", plugins.strategyNames()));
     return handover;
+  }
+
+  private static String hostAndPort(InetSocketAddress address) {
+    return address.getHostString() + ":" + address.getPort();
+  }
+
+  /** This build's version, or {@code dev} outside a packaged jar. */
+  private static String version() {
+    String version = Handover.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
   }
 
   private static boolean isLoopback(String address) {
@@ -182,6 +227,10 @@ public final class Handover implements AutoCloseable {
     guard.close();
     healthChecker.close();
     adminServer.stop();
+    if (etcd != null) {
+      // before the registry closes, so that nothing saved elsewhere arrives meanwhile
+      etcd.close();
+    }
     proxyServer.stop();
     proxyHandler.close();
     containers.close();

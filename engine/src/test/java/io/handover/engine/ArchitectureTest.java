@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The engine's package arrows run one way. From the bottom: values and counters ({@code json},
  * {@code telemetry}, {@code cookie}, {@code plugin}), the {@code registry} of versions, then what
- * works on versions ({@code proxy}, {@code health}, {@code rollout}, {@code container}), then {@code config},
- * {@code admin}, the root package that wires them into a running proxy, and {@code cli} on top.
+ * works on versions ({@code proxy}, {@code health}, {@code rollout}, {@code container}), then
+ * {@code config}, the shared {@code store} (which the registry reaches only through its
+ * ClusterStore interface), {@code admin}, the root package that wires them into a running proxy,
+ * and {@code cli} on top.
  */
 class ArchitectureTest {
 
@@ -32,6 +34,7 @@ class ArchitectureTest {
         .layer("root").definedBy("io.handover.engine")
         .layer("cli").definedBy("io.handover.engine.cli..")
         .layer("admin").definedBy("io.handover.engine.admin..")
+        .layer("store").definedBy("io.handover.engine.store..")
         .layer("config").definedBy("io.handover.engine.config..")
         .layer("proxy").definedBy("io.handover.engine.proxy..")
         .layer("health").definedBy("io.handover.engine.health..")
@@ -45,12 +48,13 @@ class ArchitectureTest {
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .whereLayer("root").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("admin").mayOnlyBeAccessedByLayers("root", "cli")
-        .whereLayer("config").mayOnlyBeAccessedByLayers("root", "cli", "admin")
+        .whereLayer("store").mayOnlyBeAccessedByLayers("root", "cli")
+        .whereLayer("config").mayOnlyBeAccessedByLayers("root", "cli", "admin", "store")
         .whereLayer("proxy").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config")
         .whereLayer("health").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config")
         .whereLayer("rollout").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config")
         .whereLayer("container").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config")
-        .whereLayer("registry").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config", "proxy", "health", "rollout", "container")
+        .whereLayer("registry").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config", "proxy", "health", "rollout", "container", "store")
         .whereLayer("plugin").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config", "proxy", "health", "rollout", "registry")
         .whereLayer("cookie").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config", "plugin", "registry")
         .whereLayer("telemetry").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config", "proxy", "health", "rollout", "registry",

@@ -10,6 +10,7 @@ import io.handover.engine.json.Json;
 import io.handover.engine.json.JsonInputException;
 import io.handover.engine.registry.ClusterConfig;
 import io.handover.engine.registry.StateChange;
+import io.handover.engine.registry.StoreUnreachableException;
 import io.handover.engine.registry.VersionRegistry;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -101,6 +102,9 @@ public final class AdminHandler implements HttpHandler {
       sendError(exchange, StatusCodes.BAD_REQUEST, e.field(), e.getMessage());
     } catch (BodyTooLargeException e) {
       sendError(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "", e.getMessage());
+    } catch (StoreUnreachableException e) {
+      log.warn("admin request {} {} refused: {}", exchange.getRequestMethod(), exchange.getRequestPath(), e.getMessage());
+      sendError(exchange, StatusCodes.SERVICE_UNAVAILABLE, "", "not changed: " + e.getMessage());
     } catch (IOException | UncheckedIOException e) {
       log.error("admin request {} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
       sendError(exchange, StatusCodes.INTERNAL_SERVER_ERROR, "", e.getMessage());

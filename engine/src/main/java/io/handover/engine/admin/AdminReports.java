@@ -12,6 +12,7 @@ import io.handover.engine.rollout.RolloutEvidence;
 import io.handover.engine.telemetry.MirrorStats;
 import java.time.Instant;
 import java.util.function.Function;
+import java.util.Map;
 
 /** The admin API's reports, read from the registry and the plugins. */
 public final class AdminReports implements StatusReport {
@@ -48,6 +49,11 @@ public final class AdminReports implements StatusReport {
   @Override
   public JsonNode status() {
     ObjectNode root = Json.MAPPER.createObjectNode();
+    Map<String, Object> store = registry.storeStatus();
+    if (!store.isEmpty()) {
+      // the shared store: whether it answers (since when not), and the live instances sharing it
+      root.set("store", Json.MAPPER.valueToTree(store));
+    }
     ArrayNode versions = root.putArray("versions");
     for (LiveVersion v : registry.snapshot().all()) {
       ObjectNode node = versions.addObject();

@@ -31,6 +31,9 @@ public final class HandoverCli {
     @Parameter(names = {"-logLevel", "--log-level"}, description = "TRACE, DEBUG, INFO, WARN or ERROR")
     String logLevel;
 
+    @Parameter(names = "--etcd-endpoints", description = "Comma-separated etcd URLs: keep the versions in etcd, shared with other instances")
+    String etcdEndpoints;
+
     @Parameter(names = {"-h", "--help", "-help"}, help = true, description = "Show this help")
     boolean help;
 
@@ -91,6 +94,7 @@ public final class HandoverCli {
         }
         run.configFile = main.configFile;
         run.logLevel = main.logLevel;
+        run.etcdEndpoints = main.etcdEndpoints;
         command = "run";
       }
       String level = switch (command) {

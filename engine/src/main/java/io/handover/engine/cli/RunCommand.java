@@ -7,6 +7,7 @@ import io.handover.engine.config.ConfigException;
 import io.handover.engine.config.ConfigLoader;
 import io.handover.engine.config.HandoverConfig;
 import io.handover.engine.plugin.PluginException;
+import io.handover.engine.store.StoreRefusedException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -23,10 +24,13 @@ final class RunCommand {
   @Parameter(names = {"--log-level", "-logLevel"}, description = "TRACE, DEBUG, INFO, WARN or ERROR")
   String logLevel;
 
+  @Parameter(names = "--etcd-endpoints", description = "Comma-separated etcd URLs: keep the versions in etcd, shared with other instances")
+  String etcdEndpoints;
+
   int execute(PrintStream out, PrintStream err) {
     HandoverConfig config;
     try {
-      config = ConfigLoader.load(Path.of(configFile));
+      config = ConfigLoader.load(Path.of(configFile), etcdEndpoints);
     } catch (ConfigException e) {
       err.println("handover: " + e.getMessage());
       return HandoverCli.USAGE;
@@ -58,6 +62,9 @@ final class RunCommand {
       return handover;
     } catch (PluginException e) {
       err.println("handover: plugins: " + e.getMessage());
+    } catch (StoreRefusedException e) {
+      err.println("handover: store: " + e.getMessage());
+      throw new StartFailed(HandoverCli.USAGE);
     } catch (IOException e) {
       err.println("handover: state file: " + e.getMessage());
       throw new StartFailed(HandoverCli.USAGE);

@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * {@link HandoverConfig#defaults()} filled in as each section is built. See {@code docs/configuration.md}.
  */
 record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster cluster, List<ClusterJson.Wrapper> clusters,
-    String stateFile, String cookieSecret, String pluginsDir, Object dockerHost, String containerScope) {
+    String stateFile, String cookieSecret, String pluginsDir, Object dockerHost, String containerScope, Store store) {
 
   ConfigFile {
     dockerHost = dockerHost == null ? null : engine(dockerHost);
@@ -88,6 +88,49 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
       return new PoolSettings(connectionsPerThread.intValue(), maxQueueSize.intValue(), problemServerRetrySeconds.intValue(),
           idleTimeoutMillis.intValue(), ejectAfterFailures.intValue(), baseEjectionMillis, maxEjectionMillis);
     }
+  }
+
+  /** {@code store}: where the versions are kept when not in the state file. */
+  record Store(Etcd etcd) {
+    Store {
+      if (etcd == null) {
+        throw JsonInputException.of("etcd", "is required: the only store besides the state file");
+      }
+    }
+  }
+
+  /** {@code store.etcd}: the etcd cluster and key prefix the instances of one proxy share. */
+  record Etcd(List<String> endpoints, String prefix, String name) {
+    Etcd {
+      endpoints = endpoints == null ? List.of() : endpoints;
+      prefix = prefix == null ? EtcdSettings.DEFAULT_PREFIX : prefix;
+      if (!prefix.startsWith("/") || !prefix.endsWith("/") || prefix.length() < 2) {
+        throw JsonInputException.of("prefix", "must start and end with /, e.g. /handover/shop/");
+      }
+      text(name, "name");
+      if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9._:-]{0,99}")) {
+        throw JsonInputException.of("name", "must be letters, digits, '.', '_', ':' or '-'");
+      }
+    }
+
+    EtcdSettings settings(List<String> endpointsFromEnv) {
+      List<String> chosen = endpointsFromEnv.isEmpty() ? endpoints : endpointsFromEnv;
+      return new EtcdSettings(checkEndpoints("store.etcd.endpoints", chosen), prefix, name);
+    }
+  }
+
+  /** Checks etcd client URLs. */
+  static List<String> checkEndpoints(String field, List<String> endpoints) {
+    if (endpoints.isEmpty()) {
+      throw JsonInputException.of(field, "must list at least one etcd URL, e.g. http://127.0.0.1:2379");
+    }
+    for (int i = 0; i < endpoints.size(); i++) {
+      String url = endpoints.get(i);
+      if (url == null || !url.matches("https?://[^/\\s]+/?")) {
+        throw JsonInputException.of(field + "[" + i + "]", "must be an etcd URL such as http://127.0.0.1:2379");
+      }
+    }
+    return List.copyOf(endpoints);
   }
 
   /** {@code configService}: where the admin API listens and its limits. */

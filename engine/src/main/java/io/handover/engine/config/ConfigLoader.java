@@ -24,11 +24,23 @@ public final class ConfigLoader {
 
   /** @throws ConfigException in one line naming the file and the key */
   public static HandoverConfig load(Path file) throws ConfigException {
-    return load(file, System.getenv());
+    return load(file, System.getenv(), null);
   }
 
-  /** As {@link #load(Path)}, with {@code HANDOVER_TOKEN} taken from {@code env}. */
+  /**
+   * As {@link #load(Path)}; {@code etcdEndpoints} (the {@code --etcd-endpoints} flag, comma-separated,
+   * or null) replaces the file's and the environment's etcd endpoints.
+   */
+  public static HandoverConfig load(Path file, String etcdEndpoints) throws ConfigException {
+    return load(file, System.getenv(), etcdEndpoints);
+  }
+
   static HandoverConfig load(Path file, Map<String, String> env) throws ConfigException {
+    return load(file, env, null);
+  }
+
+  /** As {@link #load(Path)}, with {@code HANDOVER_TOKEN} and {@code HANDOVER_ETCD_ENDPOINTS} taken from {@code env}. */
+  private static HandoverConfig load(Path file, Map<String, String> env, String etcdFlag) throws ConfigException {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -43,7 +55,8 @@ public final class ConfigLoader {
         throw JsonInputException.whole("the input must hold a JSON object");
       }
       Path base = file.toAbsolutePath().getParent();
-      return toConfig(read, base, token(read.configService(), base, env));
+      List<String> endpoints = etcdFlag != null ? etcdEndpoints(etcdFlag, "--etcd-endpoints") : etcdEndpoints(env);
+      return toConfig(read, base, token(read.configService(), base, env), endpoints);
     } catch (JsonInputException e) {
       throw new ConfigException(file + ": " + e.getMessage());
     }
@@ -70,7 +83,32 @@ public final class ConfigLoader {
     return fromEnv == null || fromEnv.isBlank() ? null : fromEnv.strip();
   }
 
-  private static HandoverConfig toConfig(ConfigFile f, Path base, String token) {
+  /** {@code HANDOVER_ETCD_ENDPOINTS}: comma-separated etcd URLs, or none. */
+  private static List<String> etcdEndpoints(Map<String, String> env) {
+    return etcdEndpoints(env.get("HANDOVER_ETCD_ENDPOINTS"), "HANDOVER_ETCD_ENDPOINTS");
+  }
+
+  /**
+   * Comma-separated etcd URLs, as {@code HANDOVER_ETCD_ENDPOINTS} and {@code --etcd-endpoints} take them.
+   *
+   * @throws JsonInputException naming {@code field} when one is not an etcd URL
+   */
+  private static List<String> etcdEndpoints(String text, String field) {
+    if (text == null || text.isBlank()) {
+      return List.of();
+    }
+    return ConfigFile.checkEndpoints(field, List.of(text.strip().split("\\s*,\\s*")));
+  }
+
+  /** The etcd store: {@code store.etcd}, its endpoints replaced by {@code fromEnv} when given; or only {@code fromEnv}. */
+  private static EtcdSettings etcd(ConfigFile f, List<String> fromEnv) {
+    if (f.store() != null) {
+      return f.store().etcd().settings(fromEnv);
+    }
+    return fromEnv.isEmpty() ? null : new EtcdSettings(fromEnv, EtcdSettings.DEFAULT_PREFIX, null);
+  }
+
+  private static HandoverConfig toConfig(ConfigFile f, Path base, String token, List<String> etcdFromEnv) {
     long now = System.currentTimeMillis();
     List<ClusterConfig> clusters = new ArrayList<>();
     if (f.cluster() != null) {
@@ -83,7 +121,7 @@ public final class ConfigLoader {
     return new HandoverConfig(f.proxy().listener(), f.proxy().settings(), f.proxy().pool(), f.configService().listener(),
         f.configService().settings(token), clusters, path(f.stateFile(), base), f.cookieSecret(), path(f.pluginsDir(), base),
         f.proxy().ioThreads().intValue(),
-        f.containers());
+        f.containers(), etcd(f, etcdFromEnv));
   }
 
   private static ClusterConfig within(String field, Supplier<ClusterConfig> build) {

@@ -19,6 +19,7 @@ import java.util.List;
  * @param cookieSecret the key that signs sticky cookies, or null for a random one per process
  * @param pluginsDir the folder plugin JARs are loaded from, or null for built-ins only
  * @param containers the container engine and how versions' containers are run
+ * @param etcd the etcd store shared with other instances, or null for the state file (or none)
  */
 public record HandoverConfig(
     Listener proxy,
@@ -31,18 +32,19 @@ public record HandoverConfig(
     String cookieSecret,
     Path pluginsDir,
     int ioThreads,
-    ContainerSettings containers) {
+    ContainerSettings containers,
+    EtcdSettings etcd) {
 
   public HandoverConfig {
     clusters = List.copyOf(clusters);
     requireNonNull(containers, "containers is null");
   }
 
-  /** With the container engine of the environment. */
+  /** With the container engine of the environment and no etcd store. */
   public HandoverConfig(Listener proxy, ProxySettings proxySettings, PoolSettings pool, Listener admin, AdminSettings adminSettings,
       List<ClusterConfig> clusters, Path stateFile, String cookieSecret, Path pluginsDir, int ioThreads) {
     this(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads,
-        ContainerSettings.defaults());
+        ContainerSettings.defaults(), null);
   }
 
   /** A host and port to listen on; port 0 picks a free port. */
@@ -63,38 +65,42 @@ public record HandoverConfig(
   }
 
   public HandoverConfig withListeners(Listener proxy, Listener admin) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
   }
 
   public HandoverConfig withClusters(List<ClusterConfig> clusters) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
   }
 
   public HandoverConfig withStateFile(Path stateFile) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
   }
 
   public HandoverConfig withPluginsDir(Path pluginsDir) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
   }
 
   public HandoverConfig withCookieSecret(String cookieSecret) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
   }
 
   public HandoverConfig withProxySettings(ProxySettings proxySettings) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
   }
 
   public HandoverConfig withPool(PoolSettings pool) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
   }
 
   public HandoverConfig withContainers(ContainerSettings containers) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
+  }
+
+  public HandoverConfig withEtcd(EtcdSettings etcd) {
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
   }
 
   public HandoverConfig withAdminSettings(AdminSettings adminSettings) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
   }
 }

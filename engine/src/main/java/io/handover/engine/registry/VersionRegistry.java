@@ -8,6 +8,7 @@ import io.handover.api.VersionState;
 import io.handover.engine.plugin.PluginRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +31,19 @@ import org.slf4j.LoggerFactory;
  * change the admin API acknowledged survives a restart. A version's state changes and promotions
  * keep its pool, counters and history, and are added to that history. Methods that change
  * something block while the store saves; call them from workers, never from IO threads.
+ *
+ * <p>When several instances share the store, each change is saved over the revision this registry
+ * last knew; when another instance saved first, the registry takes on what the store holds and
+ * makes the change again on it. What other instances save arrives through {@link #follow} and is
+ * published as a new snapshot, keeping the live form of every version whose config did not change.
+ * An automatic decision (rollback, promotion) taken while the store cannot be reached acts here at
+ * once and is saved when the store is reached again.
  */
 public final class VersionRegistry implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(VersionRegistry.class);
+  /** How often a change is made again on what another instance saved before giving up. */
+  private static final int MAX_ATTEMPTS = 50;
 
   private final VersionFactory factory;
   private final ClusterStore store;
@@ -41,6 +52,14 @@ public final class VersionRegistry implements AutoCloseable {
   /** The committed versions in insertion order (among equal versions the later counts as newer); never changed in place. */
   private Map<String, LiveVersion> entries = Map.of();
   private VersionWatcher watcher = VersionWatcher.NONE;
+  /** The store's revision of {@link #entries}. */
+  private long revision;
+  /** Whether the store ever saved anything. */
+  private boolean stored;
+  /** Versions another instance saved that cannot run here (e.g. an unknown mode): saved back untouched. */
+  private Map<String, ClusterConfig> unrunnable = Map.of();
+  /** Automatic decisions that act here but were not saved: the store could not be reached. */
+  private final List<Decision> unsaved = new ArrayList<>();
 
   public VersionRegistry(PluginRegistry plugins, Servers.Factory servers, ClusterStore store, long drainMillis) {
     this.factory = new VersionFactory(plugins, servers);
@@ -61,14 +80,76 @@ public final class VersionRegistry implements AutoCloseable {
 
   /** Loads what the store kept, replacing nothing that is already registered. */
   public synchronized int restore() throws IOException {
-    List<ClusterConfig> saved = store.load();
+    ClusterStore.Stored read = store.read();
+    List<ClusterConfig> saved = read.clusters();
     Map<String, LiveVersion> next = new LinkedHashMap<>(entries);
     for (ClusterConfig c : saved) {
       next.putIfAbsent(c.id(), factory.create(c));
     }
-    entries = Collections.unmodifiableMap(next);
-    current.set(Snapshot.of(entries.values()));
+    revision = read.revision();
+    stored = read.exists();
+    publish(next);
     return saved.size();
+  }
+
+  /**
+   * Adds these versions in one change when the store never saved anything; else the store's
+   * versions win and nothing changes.
+   *
+   * @return whether they were added
+   * @throws UncheckedIOException when the change cannot be saved; nothing changes then
+   */
+  public synchronized boolean seed(List<ClusterConfig> clusters) {
+    return changing(() -> {
+      if (stored) {
+        return false;
+      }
+      Map<String, LiveVersion> next = new LinkedHashMap<>(entries);
+      List<LiveVersion> made = new ArrayList<>();
+      try {
+        for (ClusterConfig c : clusters) {
+          LiveVersion fresh = factory.create(c);
+          made.add(fresh);
+          LiveVersion replaced = next.put(c.id(), fresh);
+          if (replaced != null) {
+            replaced.servers().close();
+          }
+        }
+        commit(next);
+      } catch (RuntimeException e) {
+        made.forEach(v -> v.servers().close());
+        throw e;
+      }
+      return true;
+    });
+  }
+
+  /**
+   * From now on takes on what other instances save to a shared store, and after the store was
+   * unreachable saves the automatic decisions taken meanwhile. A store of one instance never calls.
+   */
+  public void follow() {
+    store.follow(new ClusterStore.Listener() {
+      @Override
+      public void changed(ClusterStore.Stored saved) {
+        takeOn(saved, false);
+      }
+
+      @Override
+      public void reconnected(ClusterStore.Stored saved) {
+        takeOn(saved, true);
+      }
+    });
+  }
+
+  /** The store's name for this instance, or null when it shares nothing. */
+  public String instanceName() {
+    return store.instanceName();
+  }
+
+  /** How the store is doing, for the status report. */
+  public Map<String, Object> storeStatus() {
+    return store.status();
   }
 
   /**
@@ -80,6 +161,10 @@ public final class VersionRegistry implements AutoCloseable {
    */
   public synchronized ClusterConfig put(ClusterConfig config) {
     watcher.check(config);
+    return changing(() -> add(config));
+  }
+
+  private ClusterConfig add(ClusterConfig config) {
     LiveVersion fresh = factory.create(config);
     LiveVersion previous = entries.get(config.id());
     Map<String, LiveVersion> next = new LinkedHashMap<>(entries);
@@ -136,8 +221,10 @@ public final class VersionRegistry implements AutoCloseable {
    * @throws UncheckedIOException when the change cannot be saved; nothing changes then
    */
   public synchronized StateChange rollBack(String id, String reason) {
-    LiveVersion v = entries.get(id);
-    return v == null ? StateChange.UNKNOWN : rollBack(v, reason, Transition.Kind.MANUAL);
+    return changing(() -> {
+      LiveVersion v = entries.get(id);
+      return v == null ? StateChange.UNKNOWN : rollBack(v, reason, Transition.Kind.MANUAL);
+    });
   }
 
   /**
@@ -145,8 +232,11 @@ public final class VersionRegistry implements AutoCloseable {
    * it again on its next round).
    */
   public synchronized StateChange rollBackAutomatically(LiveVersion judged, String reason) {
-    LiveVersion v = entries.get(judged.info().id());
-    return v != judged ? StateChange.UNCHANGED : rollBack(v, reason, Transition.Kind.AUTOMATIC);
+    String decided = decidedHere(reason);
+    return changing(() -> {
+      LiveVersion v = entries.get(judged.info().id());
+      return v != judged ? StateChange.UNCHANGED : rollBack(v, decided, Transition.Kind.AUTOMATIC);
+    });
   }
 
   private StateChange rollBack(LiveVersion v, String reason, Transition.Kind kind) {
@@ -155,7 +245,8 @@ public final class VersionRegistry implements AutoCloseable {
     }
     RolloutState state = new RolloutState(VersionState.ROLLED_BACK, reason, v.config().rollout().promotionStage());
     apply(v, v.config().withRollout(state), v.strategy(),
-        new Transition(System.currentTimeMillis(), kind, VersionState.ACTIVE.name(), VersionState.ROLLED_BACK.name(), reason));
+        new Transition(System.currentTimeMillis(), kind, VersionState.ACTIVE.name(), VersionState.ROLLED_BACK.name(), reason),
+        new Decision(v.info().id(), -1, reason));
     log.warn("version {} (cluster {}) rolled back ({}): {}", v.info().version(), v.info().id(), kind.name().toLowerCase(Locale.ROOT), reason);
     return StateChange.CHANGED;
   }
@@ -168,6 +259,10 @@ public final class VersionRegistry implements AutoCloseable {
    * @throws UncheckedIOException when the change cannot be saved; nothing changes then
    */
   public synchronized StateChange activate(String id) {
+    return changing(() -> activateNow(id));
+  }
+
+  private StateChange activateNow(String id) {
     LiveVersion v = entries.get(id);
     if (v == null) {
       return StateChange.UNKNOWN;
@@ -180,7 +275,7 @@ public final class VersionRegistry implements AutoCloseable {
     v.outcomes().restart();
     RolloutState state = new RolloutState(VersionState.ACTIVE, null, v.config().rollout().promotionStage());
     apply(v, v.config().withRollout(state), v.strategy(), new Transition(System.currentTimeMillis(), Transition.Kind.MANUAL,
-        VersionState.ROLLED_BACK.name(), VersionState.ACTIVE.name(), "activated by an operator"));
+        VersionState.ROLLED_BACK.name(), VersionState.ACTIVE.name(), "activated by an operator"), null);
     log.info("version {} (cluster {}) activated by an operator; it was rolled back because: {}",
         v.info().version(), id, v.config().rollout().reason());
     return StateChange.CHANGED;
@@ -195,14 +290,19 @@ public final class VersionRegistry implements AutoCloseable {
    * @throws UncheckedIOException when the change cannot be saved; nothing changes then
    */
   public synchronized StateChange promote(String id, int stage) {
-    LiveVersion v = entries.get(id);
-    return v == null ? StateChange.UNKNOWN : promote(v, stage, "by an operator", Transition.Kind.MANUAL);
+    return changing(() -> {
+      LiveVersion v = entries.get(id);
+      return v == null ? StateChange.UNKNOWN : promote(v, stage, "by an operator", Transition.Kind.MANUAL);
+    });
   }
 
   /** Promotes the version the rollout guard judged, unless it changed since. */
   public synchronized StateChange promoteAutomatically(LiveVersion judged, int stage, String reason) {
-    LiveVersion v = entries.get(judged.info().id());
-    return v != judged ? StateChange.UNCHANGED : promote(v, stage, reason, Transition.Kind.AUTOMATIC);
+    String decided = decidedHere(reason);
+    return changing(() -> {
+      LiveVersion v = entries.get(judged.info().id());
+      return v != judged ? StateChange.UNCHANGED : promote(v, stage, decided, Transition.Kind.AUTOMATIC);
+    });
   }
 
   private StateChange promote(LiveVersion v, int stage, String reason, Transition.Kind kind) {
@@ -213,17 +313,31 @@ public final class VersionRegistry implements AutoCloseable {
     ClusterConfig promoted = config.promoted(stage, System.currentTimeMillis());
     UpgradeStrategy strategy = factory.strategy(promoted.transition(), "promote[" + stage + "].to");
     String why = "stage " + (stage + 1) + " of " + config.policies().promote().size() + ": " + reason;
-    apply(v, promoted, strategy, new Transition(promoted.addedAtMillis(), kind, config.mode(), promoted.mode(), why));
+    apply(v, promoted, strategy, new Transition(promoted.addedAtMillis(), kind, config.mode(), promoted.mode(), why),
+        new Decision(v.info().id(), stage, reason));
     log.info("version {} (cluster {}) promoted from {} to {} ({}): {}", v.info().version(), v.info().id(), config.mode(), promoted.mode(),
         kind.name().toLowerCase(Locale.ROOT), why);
     return StateChange.CHANGED;
   }
 
-  /** Saves and publishes {@code config} for {@code v}, keeping its servers, counters and history. */
-  private void apply(LiveVersion v, ClusterConfig config, UpgradeStrategy strategy, Transition transition) {
+  /**
+   * Saves and publishes {@code config} for {@code v}, keeping its servers, counters and history. An
+   * automatic decision acts here even when the store cannot be reached; it is saved later.
+   */
+  private void apply(LiveVersion v, ClusterConfig config, UpgradeStrategy strategy, Transition transition, Decision decision) {
     Map<String, LiveVersion> next = new LinkedHashMap<>(entries);
     next.put(config.id(), VersionFactory.update(v, config, strategy));
-    commit(next);
+    try {
+      commit(next);
+    } catch (StoreUnreachableException e) {
+      if (transition.kind() != Transition.Kind.AUTOMATIC || decision == null) {
+        throw e;
+      }
+      publish(next);
+      unsaved.add(decision);
+      log.warn("version {} (cluster {}): the decision acts here and is saved when the store is reached again: {}",
+          v.info().version(), v.info().id(), e.getMessage());
+    }
     v.history().add(transition);
   }
 
@@ -234,6 +348,10 @@ public final class VersionRegistry implements AutoCloseable {
    * @throws UncheckedIOException when the change cannot be saved; nothing changes then
    */
   public synchronized boolean remove(String id) {
+    return changing(() -> removeNow(id));
+  }
+
+  private boolean removeNow(String id) {
     LiveVersion removed = entries.get(id);
     if (removed == null) {
       return false;
@@ -263,13 +381,166 @@ public final class VersionRegistry implements AutoCloseable {
    */
   private void commit(Map<String, LiveVersion> next) {
     try {
-      store.save(next.values().stream().map(LiveVersion::config).toList());
+      List<ClusterConfig> configs = new ArrayList<>(next.values().stream().map(LiveVersion::config).toList());
+      unrunnable.forEach((id, c) -> {
+        if (!next.containsKey(id)) {
+          configs.add(c);
+        }
+      });
+      revision = store.save(configs, revision);
+    } catch (ClusterStore.Conflict e) {
+      throw new Stale(e);
+    } catch (ClusterStore.Unreachable e) {
+      throw new StoreUnreachableException(e);
     } catch (IOException e) {
       throw new UncheckedIOException("could not save the change: " + e.getMessage(), e);
     }
+    stored = true;
+    publish(next);
+  }
+
+  private void publish(Map<String, LiveVersion> next) {
     entries = Collections.unmodifiableMap(next);
     current.set(Snapshot.of(entries.values()));
     watcher.published(current.get());
+  }
+
+  /** Makes a change; when another instance saved first, takes on what it saved and makes it again. */
+  private <T> T changing(Supplier<T> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return change.get();
+      } catch (Stale e) {
+        if (attempt == MAX_ATTEMPTS) {
+          throw new UncheckedIOException("could not save the change: other instances kept changing the store ("
+              + MAX_ATTEMPTS + " attempts)", e.getCause());
+        }
+        adopt(e.current, true);
+      }
+    }
+  }
+
+  private String decidedHere(String reason) {
+    String name = store.instanceName();
+    return name == null ? reason : "instance " + name + ": " + reason;
+  }
+
+  /** What the store holds, from another instance or read whole after it was unreachable. */
+  private synchronized void takeOn(ClusterStore.Stored saved, boolean reconnected) {
+    if (!reconnected) {
+      if (saved.revision() > revision) {
+        adopt(saved, true);
+      }
+      return;
+    }
+    boolean replay = !unsaved.isEmpty();
+    if (replay || saved.revision() != revision) {
+      // with decisions to save, published by them: the failing version never comes back meanwhile
+      adopt(saved, !replay);
+    }
+    if (replay) {
+      saveUnsaved();
+    }
+  }
+
+  /** Saves the automatic decisions taken while the store could not be reached, on what it holds now. */
+  private void saveUnsaved() {
+    List<Decision> decisions = List.copyOf(unsaved);
+    unsaved.clear();
+    for (Decision d : decisions) {
+      try {
+        StateChange change = changing(() -> {
+          LiveVersion v = entries.get(d.id());
+          if (v == null) {
+            return StateChange.UNKNOWN;
+          }
+          return d.promoteStage() < 0 ? rollBack(v, d.reason(), Transition.Kind.AUTOMATIC)
+              : promote(v, d.promoteStage(), d.reason(), Transition.Kind.AUTOMATIC);
+        });
+        log.info("cluster {}: saved the decision taken while the store was unreachable ({}): {}", d.id(), change, d.reason());
+      } catch (UncheckedIOException e) {
+        log.warn("cluster {}: could not save the decision taken while the store was unreachable: {}", d.id(), e.getMessage());
+      }
+    }
+    current.set(Snapshot.of(entries.values()));
+  }
+
+  /**
+   * Takes on what the store holds: a version whose config did not change keeps its live form; one
+   * whose state, stage or transition changed keeps its servers, counters and history; one whose
+   * servers changed starts afresh.
+   */
+  private void adopt(ClusterStore.Stored saved, boolean publish) {
+    Map<String, LiveVersion> next = new LinkedHashMap<>();
+    Map<String, ClusterConfig> cannotRun = new LinkedHashMap<>();
+    List<LiveVersion> replaced = new ArrayList<>();
+    for (ClusterConfig c : saved.clusters()) {
+      LiveVersion old = entries.get(c.id());
+      try {
+        next.put(c.id(), followed(old, c, replaced));
+      } catch (RuntimeException e) {
+        log.error("version {} (cluster {}) saved by another instance cannot run here; it is kept in the store: {}",
+            c.version().label(), c.id(), e.getMessage());
+        cannotRun.put(c.id(), c);
+        if (old != null) {
+          replaced.add(old);
+        }
+      }
+    }
+    unrunnable = Collections.unmodifiableMap(cannotRun);
+    entries.values().stream().filter(v -> !next.containsKey(v.info().id())).forEach(replaced::add);
+    revision = saved.revision();
+    stored |= saved.exists();
+    if (publish) {
+      publish(next);
+    } else {
+      entries = Collections.unmodifiableMap(next);
+    }
+    replaced.forEach(retirement::retire);
+  }
+
+  private LiveVersion followed(LiveVersion old, ClusterConfig c, List<LiveVersion> replaced) {
+    if (old == null) {
+      return factory.create(c);
+    }
+    ClusterConfig was = old.config();
+    if (was.equals(c)) {
+      return old;
+    }
+    if (!was.servers().equals(c.servers()) || !was.version().equals(c.version()) || !was.policies().equals(c.policies())) {
+      replaced.add(old);
+      return factory.create(c);
+    }
+    boolean sameRamp = was.transition().equals(c.transition()) && was.addedAtMillis() == c.addedAtMillis();
+    UpgradeStrategy strategy = sameRamp ? old.strategy() : factory.strategy(c.transition(), "upgradeTransition");
+    VersionState from = was.rollout().state();
+    VersionState to = c.rollout().state();
+    if (from == VersionState.ROLLED_BACK && to == VersionState.ACTIVE) {
+      old.outcomes().restart();
+    }
+    LiveVersion updated = VersionFactory.update(old, c, strategy);
+    String reason = (c.rollout().reason() == null ? "" : c.rollout().reason() + " ") + "(saved by another instance)";
+    Transition.Kind kind = c.rollout().reason() != null && c.rollout().reason().startsWith("instance ")
+        ? Transition.Kind.AUTOMATIC : Transition.Kind.MANUAL;
+    if (from != to) {
+      old.history().add(new Transition(System.currentTimeMillis(), kind, from.name(), to.name(), reason));
+    } else if (!sameRamp) {
+      old.history().add(new Transition(c.addedAtMillis(), kind, was.mode(), c.mode(), "promoted (saved by another instance)"));
+    }
+    return updated;
+  }
+
+  /** An automatic decision to save: a rollback ({@code promoteStage} -1) or a promotion to a stage. */
+  private record Decision(String id, int promoteStage, String reason) {}
+
+  /** Another instance saved first. */
+  private static final class Stale extends UncheckedIOException {
+    private final transient ClusterStore.Stored current;
+
+    Stale(ClusterStore.Conflict cause) {
+      super(cause.getMessage(), cause);
+      this.current = cause.current();
+    }
   }
 
   @Override

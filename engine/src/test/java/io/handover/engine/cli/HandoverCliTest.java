@@ -56,6 +56,13 @@ class HandoverCliTest {
   }
 
   @Test
+  void aBadEtcdEndpointIsOneLineNamingTheFlag() throws Exception {
+    Path config = Files.writeString(dir.resolve("c.json"), "{\"cookieSecret\":\"a-secret-of-16-chars\"}");
+    assertThat(run("-configFile=" + config, "--etcd-endpoints", "http://e1:2379,e2:2379")).isEqualTo(2);
+    assertThat(err().lines()).containsExactly("handover: " + config + ": --etcd-endpoints[1] must be an etcd URL such as http://127.0.0.1:2379");
+  }
+
+  @Test
   void anUnknownNestedKeyIsOneLineNamingItsPath() throws Exception {
     Path bad = Files.writeString(dir.resolve("typo.json"), "{\"configService\":{\"port\":0,\"tokn\":\"x\"}}");
     assertThat(run("-configFile=" + bad)).isEqualTo(2);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,7 +98,7 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"cluster\":{\"servers\":[{\"hostname\":\"h\",\"port\":0}]}}")))
         .hasMessageContaining("cluster.servers[0].port");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxi\":{}}")))
-        .hasMessageContaining("proxi: unknown key; known: cluster, clusters, configService, containerScope, cookieSecret, dockerHost, pluginsDir, proxy, stateFile");
+        .hasMessageContaining("proxi: unknown key; known: cluster, clusters, configService, containerScope, cookieSecret, dockerHost, pluginsDir, proxy, stateFile, store");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"cookieSecret\":\"short\"}")))
         .hasMessageContaining("cookieSecret must have at least 16 characters");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"configService\":{\"tokn\":\"x\"}}")))
@@ -110,5 +111,38 @@ class ConfigLoaderTest {
         .hasMessageContaining("proxy.maxQueueSize is too large");
     assertThatThrownBy(() -> ConfigLoader.load(write("[]")))
         .hasMessageContaining("must hold a JSON object");
+  }
+
+  @Test
+  void theEtcdStoreComesFromTheFileOrTheEnvironment() throws Exception {
+    HandoverConfig c = ConfigLoader.load(write("""
+        {"store":{"etcd":{"endpoints":["http://10.0.0.1:2379","https://10.0.0.2:2379"],"prefix":"/handover/shop/","name":"shop-1"}}}
+        """), Map.of());
+    assertThat(c.etcd()).isEqualTo(new EtcdSettings(List.of("http://10.0.0.1:2379", "https://10.0.0.2:2379"), "/handover/shop/", "shop-1"));
+    assertThat(c.stateFile()).isNull();
+    assertThat(ConfigLoader.load(write("{}"), Map.of()).etcd()).as("the state file (or none) stays the default").isNull();
+
+    Map<String, String> env = Map.of("HANDOVER_ETCD_ENDPOINTS", "http://e1:2379, http://e2:2379");
+    assertThat(ConfigLoader.load(write("{}"), env).etcd())
+        .isEqualTo(new EtcdSettings(List.of("http://e1:2379", "http://e2:2379"), "/handover/", null));
+    assertThat(ConfigLoader.load(write("{\"store\":{\"etcd\":{\"prefix\":\"/p/\"}}}"), env).etcd())
+        .as("the environment's endpoints, the file's prefix")
+        .isEqualTo(new EtcdSettings(List.of("http://e1:2379", "http://e2:2379"), "/p/", null));
+  }
+
+  @Test
+  void badEtcdSettingsNameTheKey() throws Exception {
+    assertThatThrownBy(() -> ConfigLoader.load(write("{\"store\":{}}"), Map.of()))
+        .hasMessageContaining("store.etcd is required");
+    assertThatThrownBy(() -> ConfigLoader.load(write("{\"store\":{\"etcd\":{}}}"), Map.of()))
+        .hasMessageContaining("store.etcd.endpoints must list at least one etcd URL");
+    assertThatThrownBy(() -> ConfigLoader.load(write("{\"store\":{\"etcd\":{\"endpoints\":[\"10.0.0.1:2379\"]}}}"), Map.of()))
+        .hasMessageContaining("store.etcd.endpoints[0] must be an etcd URL");
+    assertThatThrownBy(() -> ConfigLoader.load(write("{\"store\":{\"etcd\":{\"endpoints\":[\"http://e:2379\"],\"prefix\":\"shop\"}}}"), Map.of()))
+        .hasMessageContaining("store.etcd.prefix must start and end with /");
+    assertThatThrownBy(() -> ConfigLoader.load(write("{\"store\":{\"etcd\":{\"endpoint\":[]}}}"), Map.of()))
+        .hasMessageContaining("store.etcd.endpoint: unknown key; known: endpoints, name, prefix");
+    assertThatThrownBy(() -> ConfigLoader.load(write("{}"), Map.of("HANDOVER_ETCD_ENDPOINTS", "e1:2379")))
+        .hasMessageContaining("HANDOVER_ETCD_ENDPOINTS[0] must be an etcd URL");
   }
 }
