@@ -31,6 +31,9 @@ final class DemoCommand {
   @Parameter(names = "--backend-ports", description = "Ports of the two demo backends, comma-separated")
   List<Integer> backendPorts = List.of(8081, 8082);
 
+  @Parameter(names = {"-h", "--help"}, help = true, description = "Show this command's help")
+  boolean help;
+
   @Parameter(names = {"--log-level", "-logLevel"}, description = "TRACE, DEBUG, INFO, WARN or ERROR")
   String logLevel;
 

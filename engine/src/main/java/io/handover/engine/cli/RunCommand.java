@@ -20,6 +20,9 @@ final class RunCommand {
   @Parameter(names = {"--config-file", "-configFile", "-c"}, description = "JSON config file", required = true)
   String configFile;
 
+  @Parameter(names = {"-h", "--help"}, help = true, description = "Show this command's help")
+  boolean help;
+
   @Parameter(names = {"--log-level", "-logLevel"}, description = "TRACE, DEBUG, INFO, WARN or ERROR")
   String logLevel;
 

@@ -71,10 +71,10 @@ public final class ClusterJson {
   /** One version as written in JSON; {@code version} is normalised to its label. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder({"servers", "upgradeTransition", "healthCheck", "rollback", "promote", "uuid", "version",
-      "state", "stateReason", "promotionStage", "addedAtMillis"})
+      "state", "stateReason", "promotionStage", "rolloutPaused", "addedAtMillis"})
   public record Cluster(List<Server> servers, Object version, Map<String, Object> upgradeTransition, String uuid,
       Long addedAtMillis, PolicyJson.Health healthCheck, PolicyJson.Rollback rollback, List<PolicyJson.Stage> promote,
-      String state, String stateReason, Long promotionStage) {
+      String state, String stateReason, Long promotionStage, Boolean rolloutPaused) {
 
     public Cluster {
       if (servers == null) {
@@ -111,7 +111,7 @@ public final class ClusterJson {
           PolicyJson.Health.of(p.healthCheck()), PolicyJson.Rollback.of(p.rollback()),
           p.promote().isEmpty() ? null : p.promote().stream().map(PolicyJson.Stage::of).toList(),
           rolledBack ? r.state().name() : null, rolledBack ? r.reason() : null,
-          r.promotionStage() > 0 ? (long) r.promotionStage() : null);
+          r.promotionStage() > 0 ? (long) r.promotionStage() : null, r.paused() ? Boolean.TRUE : null);
     }
 
     /** The version this JSON describes; a problem left for the registry's records has no field. */
@@ -128,7 +128,8 @@ public final class ClusterJson {
           healthCheck == null ? null : healthCheck.toCheck(),
           rollback == null ? null : rollback.toPolicy(),
           promote == null ? List.of() : promote.stream().map(PolicyJson.Stage::toStage).toList());
-      RolloutState rollout = new RolloutState(state == null ? VersionState.ACTIVE : state(state), stateReason, promotionStage == null ? 0 : promotionStage.intValue());
+      RolloutState rollout = new RolloutState(state == null ? VersionState.ACTIVE : state(state), stateReason,
+          promotionStage == null ? 0 : promotionStage.intValue(), Boolean.TRUE.equals(rolloutPaused));
       return new ClusterConfig(uuid == null ? UUID.randomUUID().toString() : uuid,
           version == null ? VersionNumber.DEFAULT : VersionNumber.parse((String) version),
           servers.stream().map(s -> new ServerAddress(s.hostname(), s.port().intValue())).toList(),
