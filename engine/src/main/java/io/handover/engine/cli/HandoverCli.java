@@ -106,7 +106,7 @@ public final class HandoverCli {
       }
       String level = switch (command) {
         case "run" -> run.logLevel;
-        case "demo" -> demo.logLevel;
+        case "demo" -> demo.logLevel != null || demo.noTour ? demo.logLevel : "ERROR";
         default -> main.logLevel;
       };
       if (level != null && !LEVELS.contains(level.toUpperCase(Locale.ROOT))) {

@@ -112,6 +112,11 @@ final class RunCommand {
     return null;
   }
 
+  /** The command that started the proxy stopped it again: the process may end. */
+  static void stopped() {
+    started = false;
+  }
+
   static boolean keepsRunning() {
     return started;
   }
