@@ -82,8 +82,8 @@ final class ClusterCommand {
     }
   }
 
-  @Parameters(commandDescription = "Per version: state, mode, share of traffic, servers up, failure rate, matches, promotion stage")
-  static final class StatusAction extends Action {
+  @Parameters(commandDescription = "Per version (or only VERSION): state, mode, share of traffic, servers up, failure rate, matches, promotion stage")
+  static final class StatusAction extends OnVersion {
     @Parameter(names = {"-w", "--watch"}, description = "Redraw in place until Ctrl-C")
     boolean watch;
 
@@ -99,12 +99,13 @@ final class ClusterCommand {
         throw new HandoverCli.UsageException("--interval must be more than 0 seconds");
       }
       boolean json = admin.json();
+      String only = refs.isEmpty() ? null : id(client, "status");
       if (!watch) {
-        print(client.getJson("/status"), json, out);
+        print(only(client.getJson("/status"), only), json, out);
         return HandoverCli.OK;
       }
       for (int i = 0; count == 0 || i < count; i++) {
-        JsonNode status = client.getJson("/status");
+        JsonNode status = only(client.getJson("/status"), only);
         if (!json) {
           out.print("\033[H\033[2J");
           out.println("handover " + client.base() + "   " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "   every " + interval + " s, Ctrl-C to stop");
@@ -123,6 +124,24 @@ final class ClusterCommand {
         }
       }
       return HandoverCli.OK;
+    }
+
+    /** With a version: {@code {"versions":[that one]}}, an unknown one refused as the proxy would. */
+    private static JsonNode only(JsonNode status, String id) {
+      if (id == null) {
+        return status;
+      }
+      ObjectNode one = Json.MAPPER.createObjectNode();
+      var versions = one.putArray("versions");
+      status.path("versions").forEach(v -> {
+        if (v.path("uuid").asText().equals(id)) {
+          versions.add(v);
+        }
+      });
+      if (versions.isEmpty()) {
+        throw new AdminClient.Refused(404, "no version " + id + " in the proxy's status");
+      }
+      return one;
     }
 
     private void print(JsonNode status, boolean json, PrintStream out) {
