@@ -101,4 +101,30 @@ class StartScriptIT {
           .isInstanceOf(IOException.class);
     }
   }
+
+  @Test
+  void adminCommandsWorkThroughTheScriptAndMakeTheClassDataArchiveOnce() throws Exception {
+    Files.deleteIfExists(home.resolve("lib/handover-cli.jsa"));
+    try (Backend backend = Backend.start("1.0");
+         HandoverProcess handover = HandoverProcess.run(home, TestConfig.write(home, backend.port()))) {
+      String admin = "http://127.0.0.1:" + handover.adminPort();
+      String script = home.resolve("bin/handover").toString();
+      Commands.Result table = Commands.succeed(dir, 120, script, "cluster", "list", "--admin-url", admin);
+      assertThat(table.stdout().lines().toList().get(0)).startsWith("VERSION").contains("UUID", "STATE", "MODE");
+      assertThat(table.stdout()).contains("1.0", "127.0.0.1:" + backend.port());
+      assertThat(home.resolve("lib/handover-cli.jsa")).isNotEmptyFile();
+
+      Commands.Result json = Commands.succeed(dir, 60, script, "cluster", "status", "--admin-url", admin, "-o", "json");
+      assertThat(json.stdout()).contains("\"versions\"", "\"1.0\"");
+      assertThat(json.stderr()).isEmpty();
+
+      Commands.Result refused = Commands.run(dir, java.util.Map.of(), 60, script, "cluster", "rollback", "9.9", "--admin-url", admin);
+      assertThat(refused.exitCode()).isEqualTo(1);
+      assertThat(refused.stderr().lines().toList()).containsExactly("handover: the proxy refused (404): id: no cluster with id 9.9");
+    }
+    Commands.Result unreachable = Commands.run(dir, java.util.Map.of(), 60, home.resolve("bin/handover").toString(),
+        "cluster", "list", "--admin-url", "http://127.0.0.1:1");
+    assertThat(unreachable.exitCode()).isEqualTo(2);
+    assertThat(unreachable.stderr().lines().toList()).singleElement().asString().startsWith("handover: no admin API at http://127.0.0.1:1 ");
+  }
 }

@@ -34,6 +34,7 @@ class TarballIT {
         Tarball.TOP + "/conf/handover.json",
         Tarball.TOP + "/docs/plugins.md",
         Tarball.TOP + "/LICENSE",
+        Tarball.TOP + "/examples/deploy.sh",
         Tarball.TOP + "/sdk/README.md",
         Tarball.TOP + "/" + API + ".jar",
         Tarball.TOP + "/" + API + "-sources.jar",
@@ -51,6 +52,7 @@ class TarballIT {
     Path home = Tarball.unpackInto(dir);
 
     assertThat(Files.isExecutable(home.resolve("bin/handover"))).isTrue();
+    assertThat(Files.isExecutable(home.resolve("examples/deploy.sh"))).isTrue();
     assertThat(Files.readString(home.resolve("bin/handover"))).startsWith("#!/bin/sh\n").doesNotContain("\r");
     assertThat(Files.readString(home.resolve("LICENSE"))).contains("Apache License", "Version 2.0, January 2004");
     assertThat(Files.readString(home.resolve("plugins/README.md"))).contains("plugins/", "restart");

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin REST API, compatible with the original one: {@code PUT /configuration/cluster},
  * {@code GET /configuration/cluster[/{id}]}, {@code DELETE /configuration/cluster/{id}}, plus
- * {@code POST /configuration/cluster/{id}/activate} and {@code .../rollback},
+ * {@code POST /configuration/cluster/{id}/activate}, {@code .../rollback}, {@code .../promote},
+ * {@code .../pause}, {@code .../resume} and {@code .../abort},
  * {@code GET /configuration/strategies} and {@code GET /status}; any other method on these paths
  * gets 405 with {@code Allow}. Routed by Undertow's {@link RoutingHandler} and run by
  * {@link BlockingHandler} on the admin listener's own worker threads: bodies are read with blocking
@@ -68,6 +69,10 @@ public final class AdminHandler implements HttpHandler {
     route(Methods.DELETE, CLUSTERS + "/{id}", e -> delete(e, id(e)));
     route(Methods.POST, CLUSTERS + "/{id}/activate", e -> changeState(e, id(e), "activate"));
     route(Methods.POST, CLUSTERS + "/{id}/rollback", e -> changeState(e, id(e), "rollback"));
+    route(Methods.POST, CLUSTERS + "/{id}/promote", e -> changeState(e, id(e), "promote"));
+    route(Methods.POST, CLUSTERS + "/{id}/pause", e -> changeState(e, id(e), "pause"));
+    route(Methods.POST, CLUSTERS + "/{id}/resume", e -> changeState(e, id(e), "resume"));
+    route(Methods.POST, CLUSTERS + "/{id}/abort", e -> changeState(e, id(e), "abort"));
     route(Methods.GET, "/configuration/strategies", e -> sendJson(e, StatusCodes.OK, status.plugins()));
     route(Methods.GET, "/status", e -> sendJson(e, StatusCodes.OK, status.status()));
     routes.setInvalidMethodHandler(this::notAllowed);
@@ -154,11 +159,24 @@ public final class AdminHandler implements HttpHandler {
   }
 
   private void changeState(HttpServerExchange exchange, String id, String action) {
-    StateChange change = action.equals("activate") ? registry.activate(id) : registry.rollBack(id, "by operator");
+    StateChange change = switch (action) {
+      case "activate" -> registry.activate(id);
+      case "promote" -> registry.promoteNext(id);
+      case "pause" -> registry.pause(id, true);
+      case "resume" -> registry.pause(id, false);
+      case "abort" -> registry.abort(id);
+      default -> registry.rollBack(id, "by operator");
+    };
     switch (change) {
       case UNKNOWN -> sendError(exchange, StatusCodes.NOT_FOUND, "id", "no cluster with id " + id);
-      case UNCHANGED -> sendError(exchange, StatusCodes.CONFLICT, "",
-          "cluster " + id + " is already " + (action.equals("activate") ? "active" : "rolled back"));
+      case UNCHANGED -> sendError(exchange, StatusCodes.CONFLICT, "", "cluster " + id + switch (action) {
+        case "activate" -> " is already active";
+        case "promote" -> " has no promotion stage left (it passed every stage of its promote list, or has none)";
+        case "pause" -> ": its rollout is already paused";
+        case "resume" -> ": its rollout is not paused";
+        case "abort" -> ": its rollout is already aborted";
+        default -> " is already rolled back";
+      });
       case CHANGED -> {
         exchange.setStatusCode(StatusCodes.ACCEPTED);
         exchange.endExchange();

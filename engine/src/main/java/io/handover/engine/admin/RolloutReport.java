@@ -59,6 +59,7 @@ public final class RolloutReport {
     ObjectNode node = Json.MAPPER.createObjectNode();
     node.put("stage", stage);
     node.put("of", stages.size());
+    node.put("paused", c.rollout().paused());
     if (stage < stages.size()) {
       ObjectNode next = node.putObject("next");
       next.set("when", Json.MAPPER.valueToTree(PolicyJson.When.of(stages.get(stage).when())));

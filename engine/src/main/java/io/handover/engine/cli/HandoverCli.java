@@ -14,6 +14,9 @@ import java.util.Set;
  * The {@code handover} command. Runs the proxy ({@code run}, also reached by the original
  * {@code -configFile=... -logLevel=...} form), a self-contained demo ({@code demo}), and drives the
  * admin API of a running proxy ({@code cluster ...}); {@code --version} or {@code version} prints the version.
+ *
+ * <p>Exit codes: 0 done; 1 the proxy refused the request (its message on stderr) or did not start;
+ * 2 a usage error or no answer from the admin API (one line on stderr).
  */
 public final class HandoverCli {
 
@@ -69,19 +72,27 @@ public final class HandoverCli {
         .addCommand("cluster", cluster)
         .addCommand("version", new VersionCommand())
         .build();
+    JCommander clusterParser = jc.getCommands().get("cluster");
+    cluster.register(clusterParser);
     try {
       jc.parse(args);
     } catch (ParameterException e) {
-      err.println("handover: " + e.getMessage() + " (see handover --help)");
+      err.println("handover: " + describe(e, args) + " (see " + helpHint(jc) + ")");
       return USAGE;
     }
-    if (main.help) {
+    String command = jc.getParsedCommand();
+    String sub = command != null && command.equals("cluster") ? clusterParser.getParsedCommand() : null;
+    ClusterCommand.Action action = sub == null ? null : cluster.action(sub);
+    if (main.help || run.help || demo.help || cluster.help || (action != null && action.admin.help)) {
+      JCommander target = main.help || command == null ? jc : jc.getCommands().get(command);
+      if (action != null) {
+        target = clusterParser.getCommands().get(sub);
+      }
       StringBuilder usage = new StringBuilder();
-      jc.getUsageFormatter().usage(usage);
+      target.getUsageFormatter().usage(usage);
       out.print(usage);
       return OK;
     }
-    String command = jc.getParsedCommand();
     if (main.version || "version".equals(command)) {
       out.println("handover " + version());
       return OK;
@@ -99,7 +110,7 @@ public final class HandoverCli {
       }
       String level = switch (command) {
         case "run" -> run.logLevel;
-        case "demo" -> demo.logLevel;
+        case "demo" -> demo.logLevel != null || demo.noTour ? demo.logLevel : "ERROR";
         default -> main.logLevel;
       };
       if (level != null && !LEVELS.contains(level.toUpperCase(Locale.ROOT))) {
@@ -110,13 +121,40 @@ public final class HandoverCli {
       return switch (command) {
         case "run" -> run.execute(out, err);
         case "demo" -> demo.execute(out, err);
-        case "cluster" -> cluster.execute(out, err);
+        case "cluster" -> {
+          if (action == null) {
+            throw new UsageException("cluster needs an action: list, status, get, add, promote, pause, resume, abort, rollback, activate, "
+                + "remove (see handover cluster --help)");
+          }
+          yield action.run(action.admin.client(), out);
+        }
         default -> USAGE;
       };
     } catch (UsageException e) {
       err.println("handover: " + e.getMessage());
       return USAGE;
+    } catch (AdminClient.Refused e) {
+      err.println("handover: " + e.getMessage());
+      return FAILED;
     }
+  }
+
+  /** JCommander's message, said in the words of this command line. */
+  private static String describe(ParameterException e, String[] args) {
+    String message = e.getMessage();
+    if (message.startsWith("Was passed main parameter '")) {
+      String word = message.substring("Was passed main parameter '".length(), message.indexOf('\'', "Was passed main parameter '".length()));
+      return (word.startsWith("-") ? "unknown option '" : "unknown command or argument '") + word + "'";
+    }
+    if (message.startsWith("Expected a command, got ")) {
+      return "unknown command '" + message.substring("Expected a command, got ".length()) + "'";
+    }
+    return message.lines().findFirst().orElse(message);
+  }
+
+  private static String helpHint(JCommander jc) {
+    String command = jc.getParsedCommand();
+    return command == null ? "handover --help" : "handover " + command + " --help";
   }
 
   /** The version in the engine JAR's manifest; "unknown" when run from a class folder. */

@@ -10,6 +10,9 @@ import io.handover.engine.plugin.PluginException;
 import io.handover.engine.store.StoreRefusedException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 
 /** {@code handover run --config-file F}: runs the proxy until the process is stopped. */
@@ -20,6 +23,9 @@ final class RunCommand {
 
   @Parameter(names = {"--config-file", "-configFile", "-c"}, description = "JSON config file", required = true)
   String configFile;
+
+  @Parameter(names = {"-h", "--help"}, help = true, description = "Show this command's help")
+  boolean help;
 
   @Parameter(names = {"--log-level", "-logLevel"}, description = "TRACE, DEBUG, INFO, WARN or ERROR")
   String logLevel;
@@ -69,9 +75,53 @@ final class RunCommand {
       err.println("handover: state file: " + e.getMessage());
       throw new StartFailed(HandoverCli.USAGE);
     } catch (RuntimeException e) {
+      String inUse = isBindFailure(e) ? listenerInUse(config) : null;
+      if (inUse != null) {
+        err.println("handover: cannot start: " + inUse);
+        throw new StartFailed(HandoverCli.USAGE);
+      }
       err.println("handover: cannot start: " + describe(e));
     }
     throw new StartFailed(HandoverCli.FAILED);
+  }
+
+  private static boolean isBindFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof BindException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Which listener could not bind, e.g. {@code the proxy listener cannot bind 127.0.0.1:8080
+   * (proxy.port): address already in use}; null when both addresses are free again. Both were
+   * released when the start failed, so trying them again finds the one another process holds.
+   */
+  static String listenerInUse(HandoverConfig config) {
+    String[][] listeners = {
+        {"proxy", config.proxy().bindAddress(), String.valueOf(config.proxy().port()), "proxy.port"},
+        {"admin API", config.admin().bindAddress(), String.valueOf(config.admin().port()), "configService.port"}};
+    for (String[] l : listeners) {
+      int port = Integer.parseInt(l[2]);
+      if (port == 0) {
+        continue;
+      }
+      try (ServerSocket probe = new ServerSocket()) {
+        probe.setReuseAddress(true);
+        probe.bind(new InetSocketAddress(l[1], port));
+      } catch (IOException e) {
+        return "the " + l[0] + " listener cannot bind " + l[1] + ":" + port + " (" + l[3] + "): "
+            + (e instanceof BindException ? "address already in use or not available" : e.getMessage());
+      }
+    }
+    return null;
+  }
+
+  /** The command that started the proxy stopped it again: the process may end. */
+  static void stopped() {
+    started = false;
   }
 
   static boolean keepsRunning() {

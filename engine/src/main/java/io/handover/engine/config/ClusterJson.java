@@ -74,10 +74,11 @@ public final class ClusterJson {
   /** One version as written in JSON; {@code version} is normalised to its label. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder({"servers", "containers", "containerServers", "upgradeTransition", "healthCheck", "rollback", "promote", "uuid", "version",
-      "state", "stateReason", "promotionStage", "addedAtMillis"})
+      "state", "stateReason", "promotionStage", "rolloutPaused", "addedAtMillis"})
   public record Cluster(List<Server> servers, Object version, Map<String, Object> upgradeTransition, String uuid,
       Long addedAtMillis, PolicyJson.Health healthCheck, PolicyJson.Rollback rollback, List<PolicyJson.Stage> promote,
-      String state, String stateReason, Long promotionStage, List<Container> containers, List<Server> containerServers) {
+      String state, String stateReason, Long promotionStage, Boolean rolloutPaused, List<Container> containers,
+      List<Server> containerServers) {
 
     public Cluster {
       containers = containers == null || containers.isEmpty() ? null : containers;
@@ -128,7 +129,7 @@ public final class ClusterJson {
           PolicyJson.Health.of(p.healthCheck()), PolicyJson.Rollback.of(p.rollback()),
           p.promote().isEmpty() ? null : p.promote().stream().map(PolicyJson.Stage::of).toList(),
           rolledBack ? r.state().name() : null, rolledBack ? r.reason() : null,
-          r.promotionStage() > 0 ? (long) r.promotionStage() : null,
+          r.promotionStage() > 0 ? (long) r.promotionStage() : null, r.paused() ? Boolean.TRUE : null,
           c.containers().isEmpty() ? null : c.containers().specs().stream().map(Container::of).toList(),
           started.isEmpty() ? null : servers(started));
     }
@@ -153,7 +154,8 @@ public final class ClusterJson {
           promote == null ? List.of() : promote.stream().map(PolicyJson.Stage::toStage).toList());
       // containers not yet started make a version that starts; started ones were saved with it
       VersionState initial = containers != null && containerServers == null ? VersionState.STARTING : VersionState.ACTIVE;
-      RolloutState rollout = new RolloutState(state == null ? initial : state(state), stateReason, promotionStage == null ? 0 : promotionStage.intValue());
+      RolloutState rollout = new RolloutState(state == null ? initial : state(state), stateReason, promotionStage == null ? 0 : promotionStage.intValue(),
+          Boolean.TRUE.equals(rolloutPaused));
       List<ServerAddress> started = containerServers == null ? List.of() : addresses(containerServers);
       List<ServerAddress> all = new java.util.ArrayList<>(addresses(servers));
       started.stream().filter(s -> !all.contains(s)).forEach(all::add);

@@ -70,6 +70,6 @@ public record ClusterConfig(String id, VersionNumber version, List<ServerAddress
   ClusterConfig promoted(int stage, long atMillis) {
     PromotionStage next = policies.promote().get(stage);
     return new ClusterConfig(id, version, servers, next.to(), atMillis, policies,
-        new RolloutState(rollout.state(), rollout.reason(), stage + 1), containers);
+        new RolloutState(rollout.state(), rollout.reason(), stage + 1, rollout.paused()), containers);
   }
 }

@@ -243,7 +243,7 @@ public final class VersionRegistry implements AutoCloseable {
     if (v.info().state() != VersionState.ACTIVE) {
       return StateChange.UNCHANGED;
     }
-    RolloutState state = new RolloutState(VersionState.ROLLED_BACK, reason, v.config().rollout().promotionStage());
+    RolloutState state = new RolloutState(VersionState.ROLLED_BACK, reason, v.config().rollout().promotionStage(), v.config().rollout().paused());
     apply(v, v.config().withRollout(state), v.strategy(),
         new Transition(System.currentTimeMillis(), kind, VersionState.ACTIVE.name(), VersionState.ROLLED_BACK.name(), reason),
         new Decision(v.info().id(), -1, reason));
@@ -273,7 +273,7 @@ public final class VersionRegistry implements AutoCloseable {
     }
     // before publishing, so the guard never judges the re-activated version on the old failures
     v.outcomes().restart();
-    RolloutState state = new RolloutState(VersionState.ACTIVE, null, v.config().rollout().promotionStage());
+    RolloutState state = new RolloutState(VersionState.ACTIVE, null, v.config().rollout().promotionStage(), v.config().rollout().paused());
     apply(v, v.config().withRollout(state), v.strategy(), new Transition(System.currentTimeMillis(), Transition.Kind.MANUAL,
         VersionState.ROLLED_BACK.name(), VersionState.ACTIVE.name(), "activated by an operator"), null);
     log.info("version {} (cluster {}) activated by an operator; it was rolled back because: {}",
@@ -318,6 +318,62 @@ public final class VersionRegistry implements AutoCloseable {
     log.info("version {} (cluster {}) promoted from {} to {} ({}): {}", v.info().version(), v.info().id(), config.mode(), promoted.mode(),
         kind.name().toLowerCase(Locale.ROOT), why);
     return StateChange.CHANGED;
+  }
+
+  /**
+   * Pauses or resumes the automatic promotion of a version at an operator's request. While paused
+   * the rollout guard promotes it to no further stage, so the version keeps the traffic its current
+   * strategy gives it; rollback still watches it.
+   *
+   * @return {@link StateChange#UNCHANGED} when it is already paused (resumed)
+   * @throws UncheckedIOException when the change cannot be saved; nothing changes then
+   */
+  public synchronized StateChange pause(String id, boolean paused) {
+    return changing(() -> pauseNow(id, paused));
+  }
+
+  private StateChange pauseNow(String id, boolean paused) {
+    LiveVersion v = entries.get(id);
+    if (v == null) {
+      return StateChange.UNKNOWN;
+    }
+    if (v.config().rollout().paused() == paused) {
+      return StateChange.UNCHANGED;
+    }
+    String what = paused ? "paused" : "resumed";
+    apply(v, v.config().withRollout(v.config().rollout().withPaused(paused)), v.strategy(),
+        new Transition(System.currentTimeMillis(), Transition.Kind.MANUAL, paused ? "RUNNING" : "PAUSED", paused ? "PAUSED" : "RUNNING",
+            "rollout " + what + " by an operator"), null);
+    log.info("version {} (cluster {}): rollout {} by an operator", v.info().version(), id, what);
+    return StateChange.CHANGED;
+  }
+
+  /**
+   * Aborts a version's rollout at an operator's request: it is rolled back and its rollout paused,
+   * so that activating it again does not resume automatic promotion until it is resumed.
+   *
+   * @return {@link StateChange#UNCHANGED} when it is already rolled back and paused
+   * @throws UncheckedIOException when the change cannot be saved; nothing changes then
+   */
+  public synchronized StateChange abort(String id) {
+    if (entries.get(id) == null) {
+      return StateChange.UNKNOWN;
+    }
+    StateChange paused = pause(id, true);
+    StateChange rolledBack = rollBack(id, "rollout aborted by an operator");
+    return paused == StateChange.CHANGED || rolledBack == StateChange.CHANGED ? StateChange.CHANGED : StateChange.UNCHANGED;
+  }
+
+  /**
+   * Moves a version on to its next promotion stage at an operator's request.
+   *
+   * @return {@link StateChange#UNCHANGED} when it has passed every stage (or has none)
+   */
+  public synchronized StateChange promoteNext(String id) {
+    return changing(() -> {
+      LiveVersion v = entries.get(id);
+      return v == null ? StateChange.UNKNOWN : promote(v, v.config().rollout().promotionStage(), "by an operator", Transition.Kind.MANUAL);
+    });
   }
 
   /**

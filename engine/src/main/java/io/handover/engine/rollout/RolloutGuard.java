@@ -77,7 +77,7 @@ public final class RolloutGuard implements AutoCloseable {
     }
     List<PromotionStage> stages = newest.config().policies().promote();
     int stage = newest.config().rollout().promotionStage();
-    if (stage < stages.size()) {
+    if (stage < stages.size() && !newest.config().rollout().paused()) {
       String passed = PromotionCheck.passed(stages.get(stage).when(), newest, System.currentTimeMillis());
       if (passed != null) {
         registry.promoteAutomatically(newest, stage, passed);

@@ -82,8 +82,45 @@ class HandoverCliTest {
   }
 
   @Test
+  void aPortInUseNamesTheAddressAndTheListener() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      Path proxyTaken = Files.writeString(dir.resolve("proxy.json"),
+          "{\"proxy\":{\"port\":" + port + ",\"bindAddress\":\"127.0.0.1\"},\"configService\":{\"port\":0}}");
+      assertThat(run("-configFile=" + proxyTaken)).isEqualTo(2);
+      assertThat(err().lines()).singleElement().asString()
+          .isEqualTo("handover: cannot start: the proxy listener cannot bind 127.0.0.1:" + port + " (proxy.port): address already in use or not available");
+      err.reset();
+      Path adminTaken = Files.writeString(dir.resolve("admin.json"),
+          "{\"proxy\":{\"port\":0,\"bindAddress\":\"127.0.0.1\"},\"configService\":{\"port\":" + port + ",\"bindAddress\":\"127.0.0.1\"}}");
+      assertThat(run("run", "--config-file", adminTaken.toString())).isEqualTo(2);
+      assertThat(err().lines()).singleElement().asString()
+          .contains("the admin API listener cannot bind 127.0.0.1:" + port + " (configService.port)");
+    }
+  }
+
+  @Test
+  void aConfigFileThatIsNotJsonIsNamedWithTheLine() throws Exception {
+    Path bad = Files.writeString(dir.resolve("broken.json"), "{\"proxy\":{\"port\":8080,}\n}");
+    assertThat(run("-configFile=" + bad)).isEqualTo(2);
+    assertThat(err().lines()).singleElement().asString().startsWith("handover: " + bad + ": ").containsIgnoringCase("line");
+  }
+
+  @Test
   void helpListsTheCommands() {
     assertThat(run("--help")).isEqualTo(0);
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("run", "demo", "cluster");
+    out.reset();
+    assertThat(run("run", "--help")).isEqualTo(0);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--config-file");
+    out.reset();
+    assertThat(run("demo", "--help")).isEqualTo(0);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--admin-port");
+  }
+
+  @Test
+  void anUnknownCommandIsOneLineAndExitCode2() {
+    assertThat(run("frobnicate")).isEqualTo(2);
+    assertThat(err().lines()).containsExactly("handover: unknown command 'frobnicate' (see handover --help)");
   }
 }
