@@ -72,9 +72,11 @@ final class RequestBody {
   /**
    * Reads the body of the exchange, without blocking, until it ends or more than {@code limit}
    * bytes arrived, then calls the listener on the IO thread. The exchange must have been
-   * dispatched, so that it stays open while the body arrives.
+   * dispatched, so that it stays open while the body arrives. A body that stops arriving for
+   * {@code timeoutMillis} ends with a {@link ClientBodyException} (408), one larger than
+   * {@code maxBody} (unless negative) with one of 413.
    */
-  static void read(HttpServerExchange exchange, int limit, Listener listener) {
+  static void read(HttpServerExchange exchange, int limit, long maxBody, int timeoutMillis, Listener listener) {
     boolean chunked = exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
     long declared = exchange.getRequestContentLength();
     if (!chunked && declared <= 0) {
@@ -87,20 +89,29 @@ final class RequestBody {
       return;
     }
     int initial = chunked ? Math.min(limit, 16 * 1024) : (int) declared;
-    new Reader(exchange, channel, limit, chunked, Math.max(initial, 1), listener).handleEvent(channel);
+    new Reader(exchange, channel, limit, chunked, Math.max(initial, 1), maxBody, timeoutMillis, listener).handleEvent(channel);
   }
 
-  private static final class Reader implements ChannelListener<StreamSourceChannel> {
+  private static final class Reader extends Deadlines.Entry implements ChannelListener<StreamSourceChannel> {
     private final HttpServerExchange exchange;
     private final StreamSourceChannel channel;
     private final int limit;
     private final boolean chunked;
     private final Listener listener;
+    private final int timeoutMillis;
+    private final long maxBody;
+    private final Deadlines deadlines;
+    private boolean over;
     private byte[] bytes;
     private int length;
 
-    Reader(HttpServerExchange exchange, StreamSourceChannel channel, int limit, boolean chunked, int initial, Listener listener) {
+    Reader(HttpServerExchange exchange, StreamSourceChannel channel, int limit, boolean chunked, int initial,
+        long maxBody, int timeoutMillis, Listener listener) {
       this.exchange = exchange;
+      this.maxBody = maxBody;
+      StrictChunkedBody.holding(exchange, true);
+      this.timeoutMillis = timeoutMillis;
+      this.deadlines = Deadlines.of(exchange.getIoThread());
       this.channel = channel;
       this.limit = limit;
       this.chunked = chunked;
@@ -110,7 +121,18 @@ final class RequestBody {
     }
 
     @Override
+    void expired() {
+      if (!over) {
+        stop();
+        listener.onClientError(ClientBodyException.stalled(timeoutMillis));
+      }
+    }
+
+    @Override
     public void handleEvent(StreamSourceChannel ch) {
+      if (over) {
+        return;
+      }
       try (PooledByteBuffer pooled = exchange.getConnection().getByteBufferPool().allocate()) {
         ByteBuffer buffer = pooled.getBuffer();
         while (true) {
@@ -123,7 +145,12 @@ final class RequestBody {
             done(null);
             return;
           }
+          if (n == 0 && StrictChunkedBody.overLimit(exchange)) {
+            throw ClientBodyException.tooLarge(maxBody);
+          }
           if (n == 0) {
+            // moved on every read that brought bytes, so only a body that stops arriving runs out
+            deadlines.schedule(this, timeoutMillis);
             ch.getReadSetter().set(this);
             ch.resumeReads();
             return;
@@ -136,8 +163,7 @@ final class RequestBody {
           }
         }
       } catch (IOException e) {
-        ch.suspendReads();
-        ch.getReadSetter().set(null);
+        stop();
         listener.onClientError(e);
       }
     }
@@ -151,9 +177,16 @@ final class RequestBody {
       length += n;
     }
 
-    private void done(StreamSourceChannel rest) {
+    private void stop() {
+      over = true;
+      StrictChunkedBody.holding(exchange, false);
+      deadlines.cancel(this);
       channel.suspendReads();
       channel.getReadSetter().set(null);
+    }
+
+    private void done(StreamSourceChannel rest) {
+      stop();
       listener.onBody(new RequestBody(bytes, length, rest, chunked));
     }
   }

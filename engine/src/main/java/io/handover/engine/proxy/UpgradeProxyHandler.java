@@ -86,9 +86,9 @@ public final class UpgradeProxyHandler implements HttpHandler {
     Mirror mirror = upgrade == null ? mirrorFor(exchange, snapshot, target, decision.mirror()) : null;
     int limit = mirror == null ? settings.maxBufferedBodyBytes()
         : (int) Math.min(Integer.MAX_VALUE - 16, Math.max(settings.maxBufferedBodyBytes(), mirror.maxBodyBytes()));
-    StrictChunkedBody.install(exchange);
+    StrictChunkedBody.install(exchange, settings.maxRequestBodyBytes());
     // Dispatched so that the exchange stays open while its body arrives and the backends answer.
-    exchange.dispatch(SameThreadExecutor.INSTANCE, () -> RequestBody.read(exchange, limit, new RequestBody.Listener() {
+    exchange.dispatch(SameThreadExecutor.INSTANCE, () -> RequestBody.read(exchange, limit, settings.maxRequestBodyBytes(), settings.limits().bodyReadTimeoutMillis(), new RequestBody.Listener() {
       @Override
       public void onBody(RequestBody body) {
         LiveVersion candidate = mirror == null ? null : snapshot.get(mirror.candidate());
@@ -107,6 +107,11 @@ public final class UpgradeProxyHandler implements HttpHandler {
       @Override
       public void onClientError(IOException e) {
         // a body that breaks off or breaks its framing never reaches a backend
+        if (e instanceof ClientBodyException refused && !exchange.isResponseStarted()) {
+          exchange.setPersistent(false);
+          ErrorResponses.send(exchange, refused.status(), refused.getMessage());
+          return;
+        }
         IoUtils.safeClose(exchange.getConnection());
       }
     }));

@@ -103,7 +103,7 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"configService\":{\"tokn\":\"x\"}}")))
         .hasMessageEndingWith("config.json: configService.tokn: unknown key; known: allowedHosts, bindAddress, maxBodyBytes, port, token, tokenFile");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"clusters\":[{\"cluster\":{\"servers\":[{\"hostname\":\"h\",\"port\":1}],\"rollback\":{\"windowSecs\":1}}}]}")))
-        .hasMessageContaining("clusters[0].cluster.rollback.windowSecs: unknown key; known: countMismatches, enabled");
+        .hasMessageContaining("clusters[0].cluster.rollback.windowSecs: unknown key; known: confidence, countMismatches, enabled");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxy\":{\"ioThreads\":1e999999999}}")))
         .hasMessageContaining("proxy.ioThreads must be a whole number");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxy\":{\"maxQueueSize\":" + "9".repeat(500) + "}}")))
