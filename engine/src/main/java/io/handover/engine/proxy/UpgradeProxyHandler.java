@@ -87,6 +87,7 @@ public final class UpgradeProxyHandler implements HttpHandler {
     int limit = mirror == null ? settings.maxBufferedBodyBytes()
         : (int) Math.min(Integer.MAX_VALUE - 16, Math.max(settings.maxBufferedBodyBytes(), mirror.maxBodyBytes()));
     StrictChunkedBody.install(exchange, settings.maxRequestBodyBytes());
+    BodyProgress.install(exchange);
     // Dispatched so that the exchange stays open while its body arrives and the backends answer.
     exchange.dispatch(SameThreadExecutor.INSTANCE, () -> RequestBody.read(exchange, limit, settings.maxRequestBodyBytes(), settings.limits().bodyReadTimeoutMillis(), new RequestBody.Listener() {
       @Override
