@@ -181,6 +181,11 @@ public final class Handover implements AutoCloseable {
     return plugins;
   }
 
+  /** The bytes of request bodies held in memory right now (bounded by maxBufferedBodyBytesTotal). */
+  public long heldRequestBodyBytes() {
+    return proxyHandler.heldBodyBytes();
+  }
+
   /** How many routing decisions strategies failed to make (and the engine made instead). */
   public long strategyFailures() {
     return proxyHandler.strategyFailures();

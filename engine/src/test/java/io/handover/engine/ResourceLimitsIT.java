@@ -114,6 +114,34 @@ class ResourceLimitsIT {
       String answer = answerOrClose(s);
       assertThat(answer).as("answer to a body that stopped").matches("HTTP/1\\.1 408.*|closed");
     }
+    await("held bodies given back").atMost(Duration.ofSeconds(5)).until(() -> proxy.handover().heldRequestBodyBytes() == 0);
+    assertServed();
+    assertNotBlamed();
+  }
+
+  @Test
+  void bodiesPastTheMemoryBudgetAreStreamedNotHeld() throws Exception {
+    proxy.close();
+    ClientLimits limits = ClientLimits.DEFAULT.withTimeouts(TIMEOUT, 2 * TIMEOUT, 5 * TIMEOUT, TIMEOUT)
+        .withMaxBufferedBodyBytesTotal(256 * 1024);
+    proxy = new ProxyFixture(HandoverConfig.ephemeral().withProxySettings(ProxySettings.DEFAULT.withLimits(limits)));
+    id = proxy.addVersion("1.0", null, backend);
+    List<Socket> held = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      // 500 kB declared, 100 kB sent: each would be held whole but for the budget
+      held.add(open("POST /digest HTTP/1.1\r\nHost: x\r\nContent-Length: 500000\r\n\r\n" + "d".repeat(100_000)));
+    }
+    await("every upload started").atMost(Duration.ofSeconds(10)).until(() -> backend.requests() > 0
+        || proxy.handover().heldRequestBodyBytes() > 0);
+    assertThat(proxy.handover().heldRequestBodyBytes()).as("bytes held for 20 uploads of 100 kB")
+        .isLessThanOrEqualTo(256 * 1024 + 20 * 64 * 1024);
+    for (Socket s : held) {
+      s.getOutputStream().write("d".repeat(400_000).getBytes(StandardCharsets.ISO_8859_1));
+    }
+    for (Socket s : held) {
+      assertThat(answerOrClose(s)).as("answer to an upload streamed for want of budget").startsWith("HTTP/1.1 200");
+    }
+    await("held bodies given back").atMost(Duration.ofSeconds(5)).until(() -> proxy.handover().heldRequestBodyBytes() == 0);
     assertServed();
     assertNotBlamed();
   }

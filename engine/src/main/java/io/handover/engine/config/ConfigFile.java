@@ -17,7 +17,7 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
     String stateFile, String cookieSecret, String pluginsDir) {
 
   ConfigFile {
-    proxy = proxy == null ? new Proxy(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : proxy;
+    proxy = proxy == null ? new Proxy(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : proxy;
     configService = configService == null ? new ConfigService(null, null, null, null, null, null) : configService;
     clusters = clusters == null ? List.of() : clusters;
     for (int i = 0; i < clusters.size(); i++) {
@@ -38,7 +38,7 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
       Long connectionsPerThread, Long maxQueueSize, Long problemServerRetrySeconds, Long idleTimeoutMillis,
       Long ejectAfterFailures, Long baseEjectionMillis, Long maxEjectionMillis, Long maxUriBytes, Long maxHeaderLineBytes,
       Long maxHeaderCount, Long maxHeaderBytes, Long maxCookies, Long headerReadTimeoutMillis, Long keepAliveTimeoutMillis,
-      Long bodyReadTimeoutMillis, Long sendTimeoutMillis, Long maxConnections) {
+      Long bodyReadTimeoutMillis, Long sendTimeoutMillis, Long maxBufferedBodyBytesTotal, Long maxConnections) {
 
     Proxy {
       HandoverConfig d = HandoverConfig.defaults();
@@ -78,6 +78,7 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
       keepAliveTimeoutMillis = Json.whole(keepAliveTimeoutMillis, "keepAliveTimeoutMillis", l.keepAliveTimeoutMillis(), 100, 3_600_000);
       bodyReadTimeoutMillis = Json.whole(bodyReadTimeoutMillis, "bodyReadTimeoutMillis", l.bodyReadTimeoutMillis(), 100, 3_600_000);
       sendTimeoutMillis = Json.whole(sendTimeoutMillis, "sendTimeoutMillis", l.sendTimeoutMillis(), 100, 3_600_000);
+      maxBufferedBodyBytesTotal = Json.whole(maxBufferedBodyBytesTotal, "maxBufferedBodyBytesTotal", l.maxBufferedBodyBytesTotal(), -1, Long.MAX_VALUE);
       maxConnections = Json.whole(maxConnections, "maxConnections", l.maxConnections(), 1, 10_000_000);
     }
 
@@ -93,7 +94,7 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
           new ClientLimits(maxUriBytes.intValue(), maxHeaderLineBytes.intValue(), maxHeaderCount.intValue(),
               maxHeaderBytes.intValue(), maxCookies.intValue(), headerReadTimeoutMillis.intValue(),
               keepAliveTimeoutMillis.intValue(), bodyReadTimeoutMillis.intValue(), sendTimeoutMillis.intValue(),
-              maxConnections.intValue()));
+              maxBufferedBodyBytesTotal, maxConnections.intValue()));
     }
 
     PoolSettings pool() {

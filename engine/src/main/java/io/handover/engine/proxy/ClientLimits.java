@@ -16,6 +16,9 @@ package io.handover.engine.proxy;
  *     gets {@code 408} (or, once an answer started, the connection is closed)
  * @param sendTimeoutMillis how long a client may leave a response unread (its connection full)
  *     before it is cut off; never counted against the server
+ * @param maxBufferedBodyBytesTotal the memory all held request bodies may take together; a body
+ *     that would pass it is streamed instead of held (served, but not resent or mirrored); -1 for
+ *     no limit
  * @param maxConnections the most client connections open at once; past it new ones wait in the
  *     listen backlog until others close
  */
@@ -29,17 +32,23 @@ public record ClientLimits(
     int keepAliveTimeoutMillis,
     int bodyReadTimeoutMillis,
     int sendTimeoutMillis,
+    long maxBufferedBodyBytesTotal,
     int maxConnections) {
 
-  public static final ClientLimits DEFAULT = new ClientLimits(8192, 8192, 100, 32 * 1024, 200, 30_000, 75_000, 60_000, 60_000, 10_000);
+  public static final ClientLimits DEFAULT = new ClientLimits(8192, 8192, 100, 32 * 1024, 200, 30_000, 75_000, 60_000, 60_000, 256L * 1024 * 1024, 10_000);
 
   public ClientLimits withTimeouts(int headerReadMillis, int keepAliveMillis, int bodyReadMillis, int sendMillis) {
     return new ClientLimits(maxUriBytes, maxHeaderLineBytes, maxHeaderCount, maxHeaderBytes, maxCookies, headerReadMillis,
-        keepAliveMillis, bodyReadMillis, sendMillis, maxConnections);
+        keepAliveMillis, bodyReadMillis, sendMillis, maxBufferedBodyBytesTotal, maxConnections);
   }
 
   public ClientLimits withMaxConnections(int connections) {
     return new ClientLimits(maxUriBytes, maxHeaderLineBytes, maxHeaderCount, maxHeaderBytes, maxCookies,
-        headerReadTimeoutMillis, keepAliveTimeoutMillis, bodyReadTimeoutMillis, sendTimeoutMillis, connections);
+        headerReadTimeoutMillis, keepAliveTimeoutMillis, bodyReadTimeoutMillis, sendTimeoutMillis, maxBufferedBodyBytesTotal, connections);
+  }
+
+  public ClientLimits withMaxBufferedBodyBytesTotal(long bytes) {
+    return new ClientLimits(maxUriBytes, maxHeaderLineBytes, maxHeaderCount, maxHeaderBytes, maxCookies,
+        headerReadTimeoutMillis, keepAliveTimeoutMillis, bodyReadTimeoutMillis, sendTimeoutMillis, bytes, maxConnections);
   }
 }

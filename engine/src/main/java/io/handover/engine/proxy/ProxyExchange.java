@@ -112,6 +112,10 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
       // (up to the request time limit)
       call.abort(FailureKind.FIRST_BYTE_TIMEOUT,
           "no answer from " + call.backend.address() + " within " + settings.firstByteTimeoutMillis() + " ms");
+    } else if (awaitingFirstByte && !body.complete()) {
+      // the rest of the body may still be on its way (the connection may not even be open yet):
+      // keep watching the client's pace
+      deadlines.schedule(this, Math.min(remainingMillis(), settings.limits().bodyReadTimeoutMillis()));
     } else {
       awaitingFirstByte = false;
       deadlines.schedule(this, remainingMillis());

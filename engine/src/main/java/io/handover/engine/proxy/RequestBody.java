@@ -74,9 +74,11 @@ final class RequestBody {
    * bytes arrived, then calls the listener on the IO thread. The exchange must have been
    * dispatched, so that it stays open while the body arrives. A body that stops arriving for
    * {@code timeoutMillis} ends with a {@link ClientBodyException} (408), one larger than
-   * {@code maxBody} (unless negative) with one of 413.
+   * {@code maxBody} (unless negative) with one of 413. The bytes held are taken from {@code budget}
+   * until the exchange ends; when it runs out, the body is handed on as partial and streamed.
    */
-  static void read(HttpServerExchange exchange, int limit, long maxBody, int timeoutMillis, Listener listener) {
+  static void read(HttpServerExchange exchange, int limit, long maxBody, int timeoutMillis, BodyBudget budget,
+      Listener listener) {
     boolean chunked = exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
     long declared = exchange.getRequestContentLength();
     if (!chunked && declared <= 0) {
@@ -89,7 +91,7 @@ final class RequestBody {
       return;
     }
     int initial = chunked ? Math.min(limit, 16 * 1024) : (int) declared;
-    new Reader(exchange, channel, limit, chunked, Math.max(initial, 1), maxBody, timeoutMillis, listener).handleEvent(channel);
+    new Reader(exchange, channel, limit, chunked, Math.max(initial, 1), maxBody, timeoutMillis, budget, listener).handleEvent(channel);
   }
 
   private static final class Reader extends Deadlines.Entry implements ChannelListener<StreamSourceChannel> {
@@ -100,14 +102,18 @@ final class RequestBody {
     private final Listener listener;
     private final int timeoutMillis;
     private final long maxBody;
+    private final BodyBudget budget;
     private final Deadlines deadlines;
+    /** Whether the budget for held bodies ran out while this one was read. */
+    private boolean budgetOut;
     private boolean over;
     private byte[] bytes;
     private int length;
 
     Reader(HttpServerExchange exchange, StreamSourceChannel channel, int limit, boolean chunked, int initial,
-        long maxBody, int timeoutMillis, Listener listener) {
+        long maxBody, int timeoutMillis, BodyBudget budget, Listener listener) {
       this.exchange = exchange;
+      this.budget = budget;
       this.maxBody = maxBody;
       StrictChunkedBody.holding(exchange, true);
       this.timeoutMillis = timeoutMillis;
@@ -118,6 +124,12 @@ final class RequestBody {
       this.listener = listener;
       // a declared length is only a claim: start small and grow as bytes arrive
       this.bytes = new byte[Math.min(initial, 16 * 1024)];
+      budget.take(bytes.length);
+      // held for resending until the exchange ends, so given back only then
+      exchange.addExchangeCompleteListener((ex, next) -> {
+        budget.give(bytes.length);
+        next.proceed();
+      });
     }
 
     @Override
@@ -157,7 +169,7 @@ final class RequestBody {
           }
           buffer.flip();
           append(buffer);
-          if (length > limit) {
+          if (length > limit || budgetOut) {
             done(ch);
             return;
           }
@@ -171,7 +183,15 @@ final class RequestBody {
     private void append(ByteBuffer buffer) {
       int n = buffer.remaining();
       if (length + n > bytes.length) {
-        bytes = Arrays.copyOf(bytes, Math.max(length + n, Math.min(bytes.length * 2, limit + n)));
+        int size = Math.max(length + n, Math.min(bytes.length * 2, limit + n));
+        if (!budget.tryTake(size - bytes.length)) {
+          // what was read must still be kept; the rest is streamed
+          size = length + n;
+          budget.take(size - bytes.length);
+          budgetOut = true;
+          budget.ranOut();
+        }
+        bytes = Arrays.copyOf(bytes, size);
       }
       buffer.get(bytes, length, n);
       length += n;
