@@ -12,6 +12,8 @@ import io.handover.engine.cookie.HmacCookieSigner;
 import io.handover.engine.plugin.PluginLoader;
 import io.handover.engine.plugin.PluginRegistry;
 import io.handover.engine.proxy.BackendPool;
+import io.handover.engine.proxy.ClientLimits;
+import io.handover.engine.proxy.RequestLimits;
 import io.handover.engine.proxy.UpgradeProxyHandler;
 import io.handover.engine.registry.ClusterConfig;
 import io.handover.engine.registry.ClusterStore;
@@ -135,14 +137,26 @@ public final class Handover implements AutoCloseable {
 
     ContainerSupervisor containers = ContainerSupervisor.start(registry, config.containers());
     UpgradeProxyHandler proxyHandler = new UpgradeProxyHandler(registry, config.proxySettings());
+    ClientLimits limits = config.proxySettings().limits();
     Undertow proxyServer = Undertow.builder()
         .addHttpListener(config.proxy().port(), config.proxy().bindAddress())
         .setIoThreads(config.ioThreads())
         .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
         .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.proxySettings().maxRequestBodyBytes())
+        // twice the proxy's own limits, so that heads between the two get RequestLimits' precise
+        // 414/431; past these Undertow's parser answers 400 and closes before buffering more
+        .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 2 * (limits.maxUriBytes() + limits.maxHeaderBytes()))
+        .setServerOption(UndertowOptions.MAX_HEADERS, 2 * limits.maxHeaderCount())
+        .setServerOption(UndertowOptions.MAX_COOKIES, limits.maxCookies())
+        .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, false)
+        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, limits.headerReadTimeoutMillis())
+        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, limits.keepAliveTimeoutMillis())
         .setSocketOption(Options.BACKLOG, 4096)
+        // past the high water mark the listener stops accepting until connections fall to the low one
+        .setSocketOption(Options.CONNECTION_HIGH_WATER, limits.maxConnections())
+        .setSocketOption(Options.CONNECTION_LOW_WATER, Math.max(1, limits.maxConnections() * 9 / 10))
         // answers a client's Expect: 100-continue as soon as the proxy starts reading the body
-        .setHandler(new HttpContinueReadHandler(proxyHandler))
+        .setHandler(new RequestLimits(new HttpContinueReadHandler(proxyHandler), config.proxySettings()))
         .build();
     AdminHandler adminHandler = new AdminHandler(registry, config.adminSettings(), clock, new AdminReports(registry, plugins, containers::status));
     Undertow adminServer = Undertow.builder()
@@ -215,6 +229,11 @@ public final class Handover implements AutoCloseable {
 
   public PluginRegistry plugins() {
     return plugins;
+  }
+
+  /** The bytes of request bodies held in memory right now (bounded by maxBufferedBodyBytesTotal). */
+  public long heldRequestBodyBytes() {
+    return proxyHandler.heldBodyBytes();
   }
 
   /** How many routing decisions strategies failed to make (and the engine made instead). */

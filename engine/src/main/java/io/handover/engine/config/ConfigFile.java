@@ -4,6 +4,7 @@ import io.handover.engine.container.ContainerSettings;
 import io.handover.engine.container.EngineAddress;
 import io.handover.engine.json.Json;
 import io.handover.engine.json.JsonInputException;
+import io.handover.engine.proxy.ClientLimits;
 import io.handover.engine.proxy.PoolSettings;
 import io.handover.engine.proxy.ProxySettings;
 import java.util.List;
@@ -22,7 +23,7 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
     if (text(containerScope, "containerScope") != null && !containerScope.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
       throw JsonInputException.of("containerScope", "must be 1 to 64 letters, digits, '.', '_' or '-'");
     }
-    proxy = proxy == null ? new Proxy(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : proxy;
+    proxy = proxy == null ? new Proxy(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : proxy;
     configService = configService == null ? new ConfigService(null, null, null, null, null, null) : configService;
     clusters = clusters == null ? List.of() : clusters;
     for (int i = 0; i < clusters.size(); i++) {
@@ -41,7 +42,9 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
   record Proxy(String bindAddress, Long port, Long ioThreads, Long maxRequestTimeMillis, Long maxRequestBodyBytes,
       Boolean trustForwardedHeaders, Long firstByteTimeoutMillis, Long maxBufferedBodyBytes, List<Long> failoverStatuses,
       Long connectionsPerThread, Long maxQueueSize, Long problemServerRetrySeconds, Long idleTimeoutMillis,
-      Long ejectAfterFailures, Long baseEjectionMillis, Long maxEjectionMillis) {
+      Long ejectAfterFailures, Long baseEjectionMillis, Long maxEjectionMillis, Long maxUriBytes, Long maxHeaderLineBytes,
+      Long maxHeaderCount, Long maxHeaderBytes, Long maxCookies, Long headerReadTimeoutMillis, Long keepAliveTimeoutMillis,
+      Long bodyReadTimeoutMillis, Long sendTimeoutMillis, Long maxBufferedBodyBytesTotal, Long maxConnections) {
 
     Proxy {
       HandoverConfig d = HandoverConfig.defaults();
@@ -71,6 +74,18 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
       ejectAfterFailures = Json.whole(ejectAfterFailures, "ejectAfterFailures", p.ejectAfterFailures(), 1, 1_000_000);
       baseEjectionMillis = Json.whole(baseEjectionMillis, "baseEjectionMillis", p.baseEjectionMillis(), 1, 3_600_000);
       maxEjectionMillis = Json.whole(maxEjectionMillis, "maxEjectionMillis", p.maxEjectionMillis(), 1, 86_400_000);
+      ClientLimits l = s.limits();
+      maxUriBytes = Json.whole(maxUriBytes, "maxUriBytes", l.maxUriBytes(), 256, 1024 * 1024);
+      maxHeaderLineBytes = Json.whole(maxHeaderLineBytes, "maxHeaderLineBytes", l.maxHeaderLineBytes(), 256, 1024 * 1024);
+      maxHeaderCount = Json.whole(maxHeaderCount, "maxHeaderCount", l.maxHeaderCount(), 8, 10_000);
+      maxHeaderBytes = Json.whole(maxHeaderBytes, "maxHeaderBytes", l.maxHeaderBytes(), 1024, 4 * 1024 * 1024);
+      maxCookies = Json.whole(maxCookies, "maxCookies", l.maxCookies(), 1, 10_000);
+      headerReadTimeoutMillis = Json.whole(headerReadTimeoutMillis, "headerReadTimeoutMillis", l.headerReadTimeoutMillis(), 100, 3_600_000);
+      keepAliveTimeoutMillis = Json.whole(keepAliveTimeoutMillis, "keepAliveTimeoutMillis", l.keepAliveTimeoutMillis(), 100, 3_600_000);
+      bodyReadTimeoutMillis = Json.whole(bodyReadTimeoutMillis, "bodyReadTimeoutMillis", l.bodyReadTimeoutMillis(), 100, 3_600_000);
+      sendTimeoutMillis = Json.whole(sendTimeoutMillis, "sendTimeoutMillis", l.sendTimeoutMillis(), 100, 3_600_000);
+      maxBufferedBodyBytesTotal = Json.whole(maxBufferedBodyBytesTotal, "maxBufferedBodyBytesTotal", l.maxBufferedBodyBytesTotal(), -1, Long.MAX_VALUE);
+      maxConnections = Json.whole(maxConnections, "maxConnections", l.maxConnections(), 1, 10_000_000);
     }
 
     HandoverConfig.Listener listener() {
@@ -81,7 +96,11 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
       Set<Integer> statuses = new TreeSet<>();
       failoverStatuses.forEach(status -> statuses.add(status.intValue()));
       return new ProxySettings(maxRequestTimeMillis.intValue(), maxRequestBodyBytes, trustForwardedHeaders,
-          firstByteTimeoutMillis.intValue(), maxBufferedBodyBytes.intValue(), statuses);
+          firstByteTimeoutMillis.intValue(), maxBufferedBodyBytes.intValue(), statuses,
+          new ClientLimits(maxUriBytes.intValue(), maxHeaderLineBytes.intValue(), maxHeaderCount.intValue(),
+              maxHeaderBytes.intValue(), maxCookies.intValue(), headerReadTimeoutMillis.intValue(),
+              keepAliveTimeoutMillis.intValue(), bodyReadTimeoutMillis.intValue(), sendTimeoutMillis.intValue(),
+              maxBufferedBodyBytesTotal, maxConnections.intValue()));
     }
 
     PoolSettings pool() {

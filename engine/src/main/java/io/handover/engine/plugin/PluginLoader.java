@@ -4,20 +4,26 @@ import io.handover.api.CookieSigner;
 import io.handover.api.ResponseComparatorFactory;
 import io.handover.api.UpgradeStrategyFactory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.MalformedURLException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.jar.JarFile;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -79,6 +85,7 @@ public final class PluginLoader {
       } else {
         continue;
       }
+      jars = jars.stream().filter(this::readable).toList();
       if (jars.isEmpty()) {
         continue;
       }
@@ -93,6 +100,16 @@ public final class PluginLoader {
       loaders.add(new PluginClassLoader("plugin " + entry.getFileName(), urls, PluginLoader.class.getClassLoader()));
     }
     return loaders;
+  }
+
+  /** Whether the JAR opens; one that does not is reported (URLClassLoader would skip it silently). */
+  private boolean readable(Path jar) {
+    try (JarFile ignored = new JarFile(jar.toFile())) {
+      return true;
+    } catch (IOException | SecurityException e) {
+      problems.add("plugin JAR " + jar.getFileName() + ": not a readable JAR (" + e.getMessage() + ")");
+      return false;
+    }
   }
 
   private static boolean isJar(Path p) {
@@ -114,15 +131,26 @@ public final class PluginLoader {
       Class<T> type, ClassLoader cl, Map<String, PluginRegistry.Plugin<T>> into,
       Function<T, String> nameOf, Function<T, String> descriptionOf) {
     Iterator<ServiceLoader.Provider<T>> it = ServiceLoader.load(type, cl).stream().iterator();
+    // in ServiceLoader's order, to name the provider whose class failed to load
+    List<String> declared = declaredProviders(type, cl);
+    int index = 0;
+    int errors = 0;
     while (true) {
       ServiceLoader.Provider<T> provider;
+      String expected = index < declared.size() ? declared.get(index) : null;
+      index++;
       try {
         if (!it.hasNext()) {
           return;
         }
         provider = it.next();
-      } catch (ServiceConfigurationError e) {
-        problems.add(type.getSimpleName() + " from " + describe(cl) + ": " + rootMessage(e));
+      } catch (ServiceConfigurationError | LinkageError e) {
+        // a class for a newer Java, a missing dependency: that provider is skipped, the others load
+        String what = e instanceof LinkageError && expected != null ? expected : type.getSimpleName();
+        problems.add(what + " from " + describe(cl) + ": " + oneLine(e));
+        if (++errors > declared.size()) {
+          return;
+        }
         continue;
       }
       T factory;
@@ -131,10 +159,13 @@ public final class PluginLoader {
         factory = provider.get();
         name = nameOf.apply(factory);
       } catch (RuntimeException | ServiceConfigurationError | LinkageError e) {
-        problems.add(provider.type().getName() + " from " + sourceOf(provider.type()) + ": " + rootMessage(e));
+        problems.add(provider.type().getName() + " from " + sourceOf(provider.type()) + ": " + oneLine(e));
         continue;
       }
       String source = sourceOf(provider.type());
+      if (cl instanceof PluginClassLoader) {
+        log.info("plugin {} {} ({}) loaded from {}", type.getSimpleName(), name, provider.type().getName(), source);
+      }
       PluginRegistry.Plugin<T> existing = into.get(name);
       if (existing != null) {
         throw new PluginException("two plugins claim the name " + name + ": " + existing.source() + " and " + source);
@@ -156,6 +187,32 @@ public final class PluginLoader {
 
   private static String describe(ClassLoader cl) {
     return cl instanceof PluginClassLoader p ? p.jarNames() : "the class path";
+  }
+
+  /** The provider class names the services files visible to {@code cl} declare, in order, without repeats. */
+  private static List<String> declaredProviders(Class<?> type, ClassLoader cl) {
+    Set<String> names = new LinkedHashSet<>();
+    try {
+      for (URL url : Collections.list(cl.getResources("META-INF/services/" + type.getName()))) {
+        try (InputStream in = url.openStream()) {
+          for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\\R")) {
+            String name = line.replaceAll("#.*", "").strip();
+            if (!name.isEmpty()) {
+              names.add(name);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      // ServiceLoader reports the same failure itself
+    }
+    return List.copyOf(names);
+  }
+
+  /** The error's class and root message on one line: a LinkageError's class says most of what went wrong. */
+  private static String oneLine(Throwable e) {
+    String message = e instanceof LinkageError ? e.getClass().getSimpleName() + ": " + e.getMessage() : rootMessage(e);
+    return message.replaceAll("\\s*\\R\\s*", " ");
   }
 
   static String rootMessage(Throwable e) {

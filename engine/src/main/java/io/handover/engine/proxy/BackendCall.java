@@ -50,6 +50,8 @@ final class BackendCall {
   private ClientConnection connection;
   private boolean sent;
   private boolean done;
+  /** Whether the rest of a body too large to hold is being passed on from the client. */
+  private boolean uploading;
 
   BackendCall(HttpServerExchange exchange, BackendPool.Backend backend, RequestBody body, String upgrade,
       boolean trustForwarded, Listener listener) {
@@ -112,6 +114,11 @@ final class BackendCall {
       // already closed or never opened: nothing to cut
     }
     IoUtils.safeClose(c);
+  }
+
+  /** Whether the client is still sending the rest of its body through this attempt. */
+  boolean uploading() {
+    return uploading && !done;
   }
 
   /** Whether the attempt has ended (answered, failed or aborted). */
@@ -178,6 +185,7 @@ final class BackendCall {
       }
       // the client's channel errs when it goes away or breaks the framing: the backend
       // connection is cut so the server sees the request end mid-body
+      uploading = true;
       Transfer.initiateTransfer(body.rest(), ch, ChannelListeners.closingChannelListener(),
           sinkCh -> finishBody(result, sinkCh),
           (source, e) -> abort(FailureKind.CLIENT_ABORTED, "the client's body ended early: " + e.getMessage()),
@@ -187,6 +195,7 @@ final class BackendCall {
   }
 
   private void finishBody(ClientExchange result, StreamSinkChannel ch) {
+    uploading = false;
     if (!StrictChunkedBody.ended(exchange)) {
       abort(FailureKind.CLIENT_ABORTED, "the client's connection closed in the middle of its body");
       return;

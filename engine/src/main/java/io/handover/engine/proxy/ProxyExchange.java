@@ -3,6 +3,7 @@ package io.handover.engine.proxy;
 import io.handover.engine.telemetry.FailureKind;
 import io.undertow.client.ClientExchange;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpServerConnection;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
 import org.xnio.IoUtils;
@@ -34,6 +35,8 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
   /** The response being relayed to the client, once one was kept. */
   private ClientExchange relayed;
   private long lastBytesSent;
+  /** When the client last took a byte or had room for one, while a response is relayed. */
+  private long clientReadNanos;
   private FailureKind lastFailure = FailureKind.NO_SERVER;
   private String lastReason = "no server was available";
   private boolean finished;
@@ -94,11 +97,25 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
       if (pending != null) {
         pending.abort(FailureKind.REQUEST_TIME_LIMIT, "the request time limit passed");
       }
+    } else if (awaitingFirstByte && call.uploading()) {
+      // a server may wait for the whole body before it answers: while the client still sends it,
+      // only the client's pace counts
+      long idle = BodyProgress.idleMillis(exchange);
+      int bodyTimeout = settings.limits().bodyReadTimeoutMillis();
+      if (idle >= bodyTimeout) {
+        call.abort(FailureKind.SLOW_CLIENT, "the request body stopped arriving for " + idle + " ms");
+      } else {
+        deadlines.schedule(this, Math.min(remainingMillis(), Math.min(settings.firstByteTimeoutMillis(), bodyTimeout - idle)));
+      }
     } else if (awaitingFirstByte && route.hasAlternative() && (!call.sent() || mayResend())) {
       // giving up only helps when another server could answer; the last one is waited for
       // (up to the request time limit)
       call.abort(FailureKind.FIRST_BYTE_TIMEOUT,
           "no answer from " + call.backend.address() + " within " + settings.firstByteTimeoutMillis() + " ms");
+    } else if (awaitingFirstByte && !body.complete()) {
+      // the rest of the body may still be on its way (the connection may not even be open yet):
+      // keep watching the client's pace
+      deadlines.schedule(this, Math.min(remainingMillis(), settings.limits().bodyReadTimeoutMillis()));
     } else {
       awaitingFirstByte = false;
       deadlines.schedule(this, remainingMillis());
@@ -113,7 +130,13 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
   @Override
   public void onFailure(BackendCall c, FailureKind kind, String why) {
     outcomes.failure(route.version, c.backend, kind, c.startNanos);
-    if (kind == FailureKind.CLIENT_ABORTED || finished) {
+    if (kind == FailureKind.SLOW_CLIENT && !finished && !exchange.isResponseStarted()) {
+      finish();
+      exchange.setPersistent(false);
+      ErrorResponses.send(exchange, StatusCodes.REQUEST_TIME_OUT, why);
+      return;
+    }
+    if (kind == FailureKind.CLIENT_ABORTED || kind == FailureKind.SLOW_CLIENT || finished) {
       // the client broke its own request: nothing to answer, and nobody to blame
       finish();
       IoUtils.safeClose(exchange.getConnection());
@@ -193,6 +216,7 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
     // reached the client for a first-byte timeout; the client then sees the connection close
     relayed = result;
     lastBytesSent = -1;
+    clientReadNanos = System.nanoTime();
     deadlines.schedule(this, settings.firstByteTimeoutMillis());
     exchange.addExchangeCompleteListener((ex, next) -> {
       if (ex.getIoThread() == Thread.currentThread()) {
@@ -205,15 +229,37 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
     ResponseStream.relay(exchange, result);
   }
 
+  /**
+   * No byte reached the client for a first-byte timeout. When the relay waits to write to the
+   * client (its connection is full), the client stopped reading: that is its own affair until the
+   * send timeout, and then it is cut without blame. Otherwise the backend stopped sending.
+   */
   private void checkBodyProgress() {
     long sent = exchange.getResponseBytesSent();
+    long now = System.nanoTime();
     if (sent != lastBytesSent) {
       lastBytesSent = sent;
+      clientReadNanos = now;
       deadlines.schedule(this, settings.firstByteTimeoutMillis());
       return;
     }
-    outcomes.failure(route.version, call.backend, FailureKind.STALLED_BODY, call.startNanos);
+    if (waitingForClient()) {
+      long waitedMillis = (now - clientReadNanos) / 1_000_000;
+      long sendTimeout = settings.limits().sendTimeoutMillis();
+      if (waitedMillis < sendTimeout) {
+        deadlines.schedule(this, Math.min(settings.firstByteTimeoutMillis(), sendTimeout - waitedMillis));
+        return;
+      }
+      outcomes.failure(route.version, call.backend, FailureKind.SLOW_CLIENT, call.startNanos);
+    } else {
+      outcomes.failure(route.version, call.backend, FailureKind.STALLED_BODY, call.startNanos);
+    }
     IoUtils.safeClose(relayed.getConnection(), exchange.getConnection());
+  }
+
+  /** Whether the relay waits for room on the client's connection (Transfer resumes writes only then). */
+  private boolean waitingForClient() {
+    return exchange.getConnection() instanceof HttpServerConnection c && c.getChannel().getSinkChannel().isWriteResumed();
   }
 
   private void finish() {

@@ -18,6 +18,7 @@ import java.util.Set;
  *     nothing was sent yet
  * @param failoverStatuses response statuses that send the request on to the next older version
  *     (when it is retry-safe), e.g. 502, 503, 504
+ * @param limits what one client may send and hold on to
  */
 public record ProxySettings(
     int maxRequestTimeMillis,
@@ -25,19 +26,36 @@ public record ProxySettings(
     boolean trustForwardedHeaders,
     int firstByteTimeoutMillis,
     int maxBufferedBodyBytes,
-    Set<Integer> failoverStatuses) {
+    Set<Integer> failoverStatuses,
+    ClientLimits limits) {
 
   public ProxySettings {
     failoverStatuses = Set.copyOf(failoverStatuses);
+    limits = limits == null ? ClientLimits.DEFAULT : limits;
+  }
+
+  /** Settings with the default client limits. */
+  public ProxySettings(int maxRequestTimeMillis, long maxRequestBodyBytes, boolean trustForwardedHeaders,
+      int firstByteTimeoutMillis, int maxBufferedBodyBytes, Set<Integer> failoverStatuses) {
+    this(maxRequestTimeMillis, maxRequestBodyBytes, trustForwardedHeaders, firstByteTimeoutMillis, maxBufferedBodyBytes,
+        failoverStatuses, ClientLimits.DEFAULT);
   }
 
   public static final ProxySettings DEFAULT = new ProxySettings(60_000, -1, false, 10_000, 1024 * 1024, Set.of(502, 503, 504));
 
   public ProxySettings withFirstByteTimeoutMillis(int millis) {
-    return new ProxySettings(maxRequestTimeMillis, maxRequestBodyBytes, trustForwardedHeaders, millis, maxBufferedBodyBytes, failoverStatuses);
+    return new ProxySettings(maxRequestTimeMillis, maxRequestBodyBytes, trustForwardedHeaders, millis, maxBufferedBodyBytes, failoverStatuses, limits);
   }
 
   public ProxySettings withFailoverStatuses(Set<Integer> statuses) {
-    return new ProxySettings(maxRequestTimeMillis, maxRequestBodyBytes, trustForwardedHeaders, firstByteTimeoutMillis, maxBufferedBodyBytes, statuses);
+    return new ProxySettings(maxRequestTimeMillis, maxRequestBodyBytes, trustForwardedHeaders, firstByteTimeoutMillis, maxBufferedBodyBytes, statuses, limits);
+  }
+
+  public ProxySettings withLimits(ClientLimits limits) {
+    return new ProxySettings(maxRequestTimeMillis, maxRequestBodyBytes, trustForwardedHeaders, firstByteTimeoutMillis, maxBufferedBodyBytes, failoverStatuses, limits);
+  }
+
+  public ProxySettings withMaxRequestBodyBytes(long bytes) {
+    return new ProxySettings(maxRequestTimeMillis, bytes, trustForwardedHeaders, firstByteTimeoutMillis, maxBufferedBodyBytes, failoverStatuses, limits);
   }
 }

@@ -72,9 +72,13 @@ final class RequestBody {
   /**
    * Reads the body of the exchange, without blocking, until it ends or more than {@code limit}
    * bytes arrived, then calls the listener on the IO thread. The exchange must have been
-   * dispatched, so that it stays open while the body arrives.
+   * dispatched, so that it stays open while the body arrives. A body that stops arriving for
+   * {@code timeoutMillis} ends with a {@link ClientBodyException} (408), one larger than
+   * {@code maxBody} (unless negative) with one of 413. The bytes held are taken from {@code budget}
+   * until the exchange ends; when it runs out, the body is handed on as partial and streamed.
    */
-  static void read(HttpServerExchange exchange, int limit, Listener listener) {
+  static void read(HttpServerExchange exchange, int limit, long maxBody, int timeoutMillis, BodyBudget budget,
+      Listener listener) {
     boolean chunked = exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
     long declared = exchange.getRequestContentLength();
     if (!chunked && declared <= 0) {
@@ -87,30 +91,60 @@ final class RequestBody {
       return;
     }
     int initial = chunked ? Math.min(limit, 16 * 1024) : (int) declared;
-    new Reader(exchange, channel, limit, chunked, Math.max(initial, 1), listener).handleEvent(channel);
+    new Reader(exchange, channel, limit, chunked, Math.max(initial, 1), maxBody, timeoutMillis, budget, listener).handleEvent(channel);
   }
 
-  private static final class Reader implements ChannelListener<StreamSourceChannel> {
+  private static final class Reader extends Deadlines.Entry implements ChannelListener<StreamSourceChannel> {
     private final HttpServerExchange exchange;
     private final StreamSourceChannel channel;
     private final int limit;
     private final boolean chunked;
     private final Listener listener;
+    private final int timeoutMillis;
+    private final long maxBody;
+    private final BodyBudget budget;
+    private final Deadlines deadlines;
+    /** Whether the budget for held bodies ran out while this one was read. */
+    private boolean budgetOut;
+    private boolean over;
     private byte[] bytes;
     private int length;
 
-    Reader(HttpServerExchange exchange, StreamSourceChannel channel, int limit, boolean chunked, int initial, Listener listener) {
+    Reader(HttpServerExchange exchange, StreamSourceChannel channel, int limit, boolean chunked, int initial,
+        long maxBody, int timeoutMillis, BodyBudget budget, Listener listener) {
       this.exchange = exchange;
+      this.budget = budget;
+      this.maxBody = maxBody;
+      StrictChunkedBody.holding(exchange, true);
+      this.timeoutMillis = timeoutMillis;
+      this.deadlines = Deadlines.of(exchange.getIoThread());
       this.channel = channel;
       this.limit = limit;
       this.chunked = chunked;
       this.listener = listener;
       // a declared length is only a claim: start small and grow as bytes arrive
       this.bytes = new byte[Math.min(initial, 16 * 1024)];
+      budget.take(bytes.length);
+      // held for resending until the exchange ends, so given back only then
+      exchange.addExchangeCompleteListener((ex, next) -> {
+        budget.give(bytes.length);
+        next.proceed();
+      });
+    }
+
+    @Override
+    void expired() {
+      if (!over) {
+        stop();
+        listener.onClientError(ClientBodyException.stalled(timeoutMillis));
+      }
     }
 
     @Override
     public void handleEvent(StreamSourceChannel ch) {
+      if (over) {
+        return;
+      }
       try (PooledByteBuffer pooled = exchange.getConnection().getByteBufferPool().allocate()) {
         ByteBuffer buffer = pooled.getBuffer();
         while (true) {
@@ -123,21 +157,25 @@ final class RequestBody {
             done(null);
             return;
           }
+          if (n == 0 && StrictChunkedBody.overLimit(exchange)) {
+            throw ClientBodyException.tooLarge(maxBody);
+          }
           if (n == 0) {
+            // moved on every read that brought bytes, so only a body that stops arriving runs out
+            deadlines.schedule(this, timeoutMillis);
             ch.getReadSetter().set(this);
             ch.resumeReads();
             return;
           }
           buffer.flip();
           append(buffer);
-          if (length > limit) {
+          if (length > limit || budgetOut) {
             done(ch);
             return;
           }
         }
       } catch (IOException e) {
-        ch.suspendReads();
-        ch.getReadSetter().set(null);
+        stop();
         listener.onClientError(e);
       }
     }
@@ -145,15 +183,30 @@ final class RequestBody {
     private void append(ByteBuffer buffer) {
       int n = buffer.remaining();
       if (length + n > bytes.length) {
-        bytes = Arrays.copyOf(bytes, Math.max(length + n, Math.min(bytes.length * 2, limit + n)));
+        int size = Math.max(length + n, Math.min(bytes.length * 2, limit + n));
+        if (!budget.tryTake(size - bytes.length)) {
+          // what was read must still be kept; the rest is streamed
+          size = length + n;
+          budget.take(size - bytes.length);
+          budgetOut = true;
+          budget.ranOut();
+        }
+        bytes = Arrays.copyOf(bytes, size);
       }
       buffer.get(bytes, length, n);
       length += n;
     }
 
-    private void done(StreamSourceChannel rest) {
+    private void stop() {
+      over = true;
+      StrictChunkedBody.holding(exchange, false);
+      deadlines.cancel(this);
       channel.suspendReads();
       channel.getReadSetter().set(null);
+    }
+
+    private void done(StreamSourceChannel rest) {
+      stop();
       listener.onBody(new RequestBody(bytes, length, rest, chunked));
     }
   }

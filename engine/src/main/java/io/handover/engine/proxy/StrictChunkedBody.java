@@ -30,6 +30,9 @@ final class StrictChunkedBody extends AbstractStreamSourceConduit<StreamSourceCo
 
   private static final Field NEXT = nextField();
   private static final AttachmentKey<Boolean> ENDED = AttachmentKey.create(Boolean.class);
+  /** Set while the body is read to be held: passing the size limit then pauses instead of failing. */
+  private static final AttachmentKey<Boolean> HOLDING = AttachmentKey.create(Boolean.class);
+  private static final AttachmentKey<Boolean> OVER_LIMIT = AttachmentKey.create(Boolean.class);
   private static final int MAX_SIZE_DIGITS = 15;
   private static final int MAX_LINE = 8192;
 
@@ -39,12 +42,16 @@ final class StrictChunkedBody extends AbstractStreamSourceConduit<StreamSourceCo
   private int digits;
   private long remaining;
   private int lineLength;
+  private long total;
+  private final long maxBody;
 
   private final HttpServerConnection connection;
   private final HttpServerExchange exchange;
 
-  private StrictChunkedBody(StreamSourceConduit next, HttpServerConnection connection, HttpServerExchange exchange) {
+  private StrictChunkedBody(StreamSourceConduit next, HttpServerConnection connection, HttpServerExchange exchange,
+      long maxBody) {
     super(next);
+    this.maxBody = maxBody;
     this.connection = connection;
     this.exchange = exchange;
   }
@@ -60,9 +67,12 @@ final class StrictChunkedBody extends AbstractStreamSourceConduit<StreamSourceCo
 
   /**
    * Puts the strict check under the request's chunked decoder; does nothing for other requests.
-   * Must run before the body is read.
+   * Must run before the body is read. A body of more than {@code maxBody} bytes (unless negative)
+   * fails its read, which makes Undertow close the connection — except while {@link #holding} is
+   * set: then reads return nothing more and {@link #overLimit} says why, so that the client can
+   * still be answered 413.
    */
-  static void install(HttpServerExchange exchange) {
+  static void install(HttpServerExchange exchange, long maxBody) {
     if (NEXT == null || !(exchange.getConnection() instanceof HttpServerConnection connection)) {
       return;
     }
@@ -78,7 +88,7 @@ final class StrictChunkedBody extends AbstractStreamSourceConduit<StreamSourceCo
     }
     // The decoder pushes back what it read ahead; that goes to a push-back conduit above the check,
     // so that every byte is checked once. The check never hands up a byte past the body's end.
-    PushBackStreamSourceConduit readAhead = new PushBackStreamSourceConduit(new StrictChunkedBody(raw, connection, exchange));
+    PushBackStreamSourceConduit readAhead = new PushBackStreamSourceConduit(new StrictChunkedBody(raw, connection, exchange, maxBody));
     exchange.putAttachment(ENDED, false);
     source.setConduit(new ChunkedStreamSourceConduit(readAhead, readAhead, connection.getByteBufferPool(), decoder -> {
       if (!decoder.isFinished()) {
@@ -88,10 +98,26 @@ final class StrictChunkedBody extends AbstractStreamSourceConduit<StreamSourceCo
     }, exchange, connection));
   }
 
+  /** Whether the body, if chunked and checked, passed its size limit. */
+  static boolean overLimit(HttpServerExchange exchange) {
+    return Boolean.TRUE.equals(exchange.getAttachment(OVER_LIMIT));
+  }
+
+  /** Marks whether the body is being read to be held (see {@link #install}). */
+  static void holding(HttpServerExchange exchange, boolean holding) {
+    exchange.putAttachment(HOLDING, holding);
+  }
+
   @Override
   public int read(ByteBuffer dst) throws IOException {
     if (state == State.DONE) {
       return -1;
+    }
+    if (overLimit(exchange)) {
+      if (Boolean.TRUE.equals(exchange.getAttachment(HOLDING))) {
+        return 0;
+      }
+      throw ClientBodyException.tooLarge(maxBody);
     }
     int start = dst.position();
     int n = next.read(dst);
@@ -162,6 +188,10 @@ final class StrictChunkedBody extends AbstractStreamSourceConduit<StreamSourceCo
         expect(b, '\n');
         lineLength = 0;
         digits = 0;
+        total += remaining;
+        if (maxBody >= 0 && total > maxBody) {
+          exchange.putAttachment(OVER_LIMIT, true);
+        }
         state = remaining == 0 ? State.TRAILER_START : State.DATA;
       }
       case DATA -> {

@@ -38,12 +38,14 @@ public final class UpgradeProxyHandler implements HttpHandler {
   private final ProxySettings settings;
   private final ThreadPoolExecutor comparisons;
   private final AttemptOutcomes outcomes = new AttemptOutcomes();
+  private final BodyBudget bodyBudget;
   private final AtomicLong strategyFailures = new AtomicLong();
   private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
   public UpgradeProxyHandler(VersionRegistry registry, ProxySettings settings) {
     this.registry = requireNonNull(registry, "registry is null");
     this.settings = requireNonNull(settings, "settings is null");
+    this.bodyBudget = new BodyBudget(settings.limits().maxBufferedBodyBytesTotal());
     // Bounded: when comparisons fall behind, the older version's answer is served uncompared
     // (and counted) rather than making live traffic wait.
     this.comparisons = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1024), r -> {
@@ -86,9 +88,11 @@ public final class UpgradeProxyHandler implements HttpHandler {
     Mirror mirror = upgrade == null ? mirrorFor(exchange, snapshot, target, decision.mirror()) : null;
     int limit = mirror == null ? settings.maxBufferedBodyBytes()
         : (int) Math.min(Integer.MAX_VALUE - 16, Math.max(settings.maxBufferedBodyBytes(), mirror.maxBodyBytes()));
-    StrictChunkedBody.install(exchange);
+    StrictChunkedBody.install(exchange, settings.maxRequestBodyBytes());
+    BodyProgress.install(exchange);
     // Dispatched so that the exchange stays open while its body arrives and the backends answer.
-    exchange.dispatch(SameThreadExecutor.INSTANCE, () -> RequestBody.read(exchange, limit, new RequestBody.Listener() {
+    exchange.dispatch(SameThreadExecutor.INSTANCE, () -> RequestBody.read(exchange, limit, settings.maxRequestBodyBytes(), settings.limits().bodyReadTimeoutMillis(), bodyBudget,
+        new RequestBody.Listener() {
       @Override
       public void onBody(RequestBody body) {
         LiveVersion candidate = mirror == null ? null : snapshot.get(mirror.candidate());
@@ -107,6 +111,11 @@ public final class UpgradeProxyHandler implements HttpHandler {
       @Override
       public void onClientError(IOException e) {
         // a body that breaks off or breaks its framing never reaches a backend
+        if (e instanceof ClientBodyException refused && !exchange.isResponseStarted()) {
+          exchange.setPersistent(false);
+          ErrorResponses.send(exchange, refused.status(), refused.getMessage());
+          return;
+        }
         IoUtils.safeClose(exchange.getConnection());
       }
     }));
@@ -146,6 +155,11 @@ public final class UpgradeProxyHandler implements HttpHandler {
   /** Stops the comparison workers. */
   public void close() {
     comparisons.shutdownNow();
+  }
+
+  /** The bytes of request bodies held in memory right now. */
+  public long heldBodyBytes() {
+    return bodyBudget.used();
   }
 
   /** How many routing decisions a strategy failed to make since start. */

@@ -20,6 +20,11 @@ public enum FailureKind {
   REQUEST_TIME_LIMIT(true, 504, "request time limit"),
   /** Every server of the version was ejected or failing its health check. */
   NO_SERVER(true, 503, "no server available"),
+  /**
+   * The client stopped sending its body for the body read timeout, or stopped reading the
+   * response (the connection to it stayed full) for the send timeout: never the server's fault.
+   */
+  SLOW_CLIENT(false, 408, "client too slow"),
   /** The client went away or sent a broken body: never the server's fault. */
   CLIENT_ABORTED(false, 400, "client aborted"),
   /** The proxy gave the attempt up because it no longer needed the answer. */

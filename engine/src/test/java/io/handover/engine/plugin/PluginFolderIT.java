@@ -12,6 +12,7 @@ import io.handover.engine.support.RawHttpConnection;
 import io.handover.engine.support.TestBackend;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -119,6 +120,32 @@ class PluginFolderIT {
       proxy.addVersion("2.0", "{\"mode\":\"DARK_LAUNCH\"}", v2);
       assertThat(connection.get("/a", "X-Dark-Launch: 1").text()).isEqualTo("2.0 v2 GET /a");
       assertThat(connection.get("/b").text()).isEqualTo("1.0 v1 GET /b");
+    }
+  }
+
+  @Test
+  void classesForANewerJavaAMissingDependencyAndACorruptJarAreReportedWhileTheOthersLoad() throws Exception {
+    PluginTestJars.strategy(plugins().resolve("good.jar"), "example.good.GoodFactory", "GOOD");
+    PluginTestJars.newerClassVersion(plugins().resolve("newer-java.jar"), "example.newer.NewerFactory", "NEWER", 99);
+    PluginTestJars.missingDependency(plugins().resolve("needs-lib.jar"));
+    PluginTestJars.corrupt(plugins().resolve("corrupt.jar"));
+    try (TestBackend v1 = new TestBackend("v1", "1.0"); ProxyFixture proxy = start()) {
+      assertThat(proxy.handover().plugins().strategies()).containsKey("GOOD").doesNotContainKeys("NEWER", "NEEDS_LIB");
+      List<String> problems = proxy.handover().plugins().problems();
+      assertThat(problems).hasSize(3);
+      assertThat(problems).anySatisfy(p -> assertThat(p).contains("newer-java.jar").contains("example.newer.NewerFactory")
+          .contains("UnsupportedClassVersionError"));
+      assertThat(problems).anySatisfy(p -> assertThat(p).contains("needs-lib.jar").contains("example.nodep.NeedsLibFactory")
+          .contains("NoClassDefFoundError").contains("example/lib/Base"));
+      assertThat(problems).anySatisfy(p -> assertThat(p).contains("corrupt.jar").contains("not a readable JAR"));
+      assertThat(problems).allSatisfy(p -> assertThat(p).doesNotContain("\n"));
+      JsonNode listed = JSON.readTree(proxy.admin("GET", "/configuration/strategies").body()).get("problems");
+      List<String> listedProblems = new ArrayList<>();
+      listed.forEach(n -> listedProblems.add(n.asText()));
+      assertThat(listedProblems).containsExactlyInAnyOrderElementsOf(problems);
+      // start-up went on: the proxy serves with the plugin that loaded
+      proxy.addVersion("1.0", "{\"mode\":\"GOOD\"}", v1);
+      assertThat(proxy.get("/a").body()).isEqualTo("1.0 v1 GET /a");
     }
   }
 

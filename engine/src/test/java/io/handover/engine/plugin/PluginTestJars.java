@@ -10,13 +10,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
@@ -125,6 +128,81 @@ public final class PluginTestJars {
     return build(jar, Map.of(className, source), Map.of(STRATEGY_SERVICES, className + "\n"));
   }
 
+  /**
+   * The {@link #strategy} plugin with the class-file version of every class set to {@code major}
+   * (bytes 6 and 7), as if compiled for a newer Java: loading it fails with
+   * {@link UnsupportedClassVersionError}.
+   */
+  public static Path newerClassVersion(Path jar, String className, String mode, int major) {
+    strategy(jar, className, mode);
+    try {
+      Map<String, byte[]> entries = new TreeMap<>();
+      try (JarFile in = new JarFile(jar.toFile())) {
+        for (JarEntry e : Collections.list(in.entries())) {
+          if (!e.getName().equals(JarFile.MANIFEST_NAME) && !e.isDirectory()) {
+            byte[] bytes = in.getInputStream(e).readAllBytes();
+            if (e.getName().endsWith(".class")) {
+              bytes[6] = (byte) (major >> 8);
+              bytes[7] = (byte) major;
+            }
+            entries.put(e.getName(), bytes);
+          }
+        }
+      }
+      writeEntries(jar, entries);
+      return jar;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A plugin whose factory extends a class of a library it was compiled against but that is not
+   * shipped with it: loading it fails with {@link NoClassDefFoundError}.
+   */
+  public static Path missingDependency(Path jar) {
+    try {
+      Path libDir = Files.createTempDirectory("plugin-lib");
+      try {
+        Path lib = build(libDir.resolve("lib.jar"), Map.of("example.lib.Base", """
+            package example.lib;
+
+            public abstract class Base {}
+            """), Map.of());
+        String source = """
+            package example.nodep;
+
+            import io.handover.api.*;
+
+            public final class NeedsLibFactory extends example.lib.Base implements UpgradeStrategyFactory {
+              public String name() { return "NEEDS_LIB"; }
+              public UpgradeStrategy create(Settings settings, StrategyContext context) {
+                return (request, versions) -> RoutingDecision.to(versions.active().get(0));
+              }
+            }
+            """;
+        return build(jar, Map.of("example.nodep.NeedsLibFactory", source),
+            Map.of(STRATEGY_SERVICES, "example.nodep.NeedsLibFactory\n"), lib);
+      } finally {
+        deleteTree(libDir);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Random bytes under a {@code .jar} name. */
+  public static Path corrupt(Path jar) {
+    byte[] bytes = new byte[4096];
+    new Random(7).nextBytes(bytes);
+    try {
+      Files.createDirectories(jar.toAbsolutePath().getParent());
+      return Files.write(jar, bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A JAR whose services file names {@code missingClass}, which the JAR does not contain. */
   public static Path missingProvider(Path jar, String missingClass) {
     return build(jar, Map.of(), Map.of(STRATEGY_SERVICES, missingClass + "\n"));
@@ -186,6 +264,7 @@ public final class PluginTestJars {
         import example.probe.lib.Visibility;
         import io.handover.api.*;
         import java.util.Map;
+import java.util.Random;
 
         public final class ProbeStrategyFactory implements UpgradeStrategyFactory {
           public String name() { return "PROBE"; }
@@ -258,6 +337,10 @@ public final class PluginTestJars {
       }
     }
     resources.forEach((path, text) -> entries.put(path, text.getBytes(StandardCharsets.UTF_8)));
+    writeEntries(jar, entries);
+  }
+
+  private static void writeEntries(Path jar, Map<String, byte[]> entries) throws IOException {
     Manifest manifest = new Manifest();
     manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
     Files.createDirectories(jar.toAbsolutePath().getParent());

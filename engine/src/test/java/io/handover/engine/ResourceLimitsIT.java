@@ -1,0 +1,225 @@
+package io.handover.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.handover.engine.config.HandoverConfig;
+import io.handover.engine.proxy.ClientLimits;
+import io.handover.engine.proxy.ProxySettings;
+import io.handover.engine.support.ProxyFixture;
+import io.handover.engine.support.TestBackend;
+import io.undertow.util.Headers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Clients that hold on to the proxy's resources — heads that never end, bodies that stop, responses
+ * left unread — are cut off by their deadlines while a normal client keeps being served, memory
+ * stays bounded, and the server is never blamed for them.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class ResourceLimitsIT {
+
+  private static final int TIMEOUT = 1_000;
+  private static final int DOWNLOAD = 32 * 1024 * 1024;
+  private static final long HEAP_BOUND = 768L * 1024 * 1024;
+
+  private TestBackend backend;
+  private ProxyFixture proxy;
+  private String id;
+  private final List<Socket> sockets = new ArrayList<>();
+  private final AtomicInteger downloadsEnded = new AtomicInteger();
+
+  @BeforeEach
+  void start() throws Exception {
+    backend = new TestBackend("b1", "1.0");
+    ClientLimits limits = ClientLimits.DEFAULT.withTimeouts(TIMEOUT, 2 * TIMEOUT, TIMEOUT, TIMEOUT);
+    ProxySettings settings = ProxySettings.DEFAULT.withFirstByteTimeoutMillis(300).withLimits(limits);
+    proxy = new ProxyFixture(HandoverConfig.ephemeral().withProxySettings(
+        new ProxySettings(settings.maxRequestTimeMillis(), -1, false, 300, 64 * 1024, settings.failoverStatuses(), limits)));
+    id = proxy.addVersion("1.0", null, backend);
+  }
+
+  @AfterEach
+  void stop() {
+    for (Socket s : sockets) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // closed already
+      }
+    }
+    proxy.close();
+    backend.close();
+  }
+
+  private Socket open(String head) throws IOException {
+    Socket s = new Socket("127.0.0.1", proxy.proxyPort());
+    s.setSoTimeout(15_000);
+    sockets.add(s);
+    s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+    s.getOutputStream().flush();
+    return s;
+  }
+
+  @Test
+  void headsThatNeverEndAreClosed() throws Exception {
+    List<Socket> slow = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      slow.add(open("GET / HTTP/1.1\r\nHost: x\r\nX-A: a"));
+    }
+    for (int i = 0; i < 50; i++) {
+      slow.add(open("GET / HTTP/1.1\r\nHost: x\r\n" + ("X-Long: " + "b".repeat(1000) + "\r\n").repeat(20)));
+    }
+    assertServed();
+    for (Socket s : slow) {
+      // slowloris: one more byte now and then does not keep the connection open past the deadline
+      try {
+        s.getOutputStream().write('a');
+      } catch (IOException alreadyClosed) {
+        // the deadline passed already
+      }
+      assertThat(readsToEnd(s)).as("bytes answered to an unfinished head").isZero();
+    }
+    assertServed();
+    assertNotBlamed();
+  }
+
+  @Test
+  void bodiesThatStopGet408OrAClose() throws Exception {
+    List<Socket> held = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      // alternately held whole (50 kB) and streamed (10 MB, past maxBufferedBodyBytes)
+      int length = i % 2 == 0 ? 50_000 : 10_000_000;
+      held.add(open("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + "\r\n\r\n" + "c".repeat(1000)));
+    }
+    assertServed();
+    assertThat(usedHeap()).as("heap in use while 100 bodies are held").isLessThan(HEAP_BOUND);
+    for (Socket s : held) {
+      String answer = answerOrClose(s);
+      assertThat(answer).as("answer to a body that stopped").matches("HTTP/1\\.1 408.*|closed");
+    }
+    await("held bodies given back").atMost(Duration.ofSeconds(5)).until(() -> proxy.handover().heldRequestBodyBytes() == 0);
+    assertServed();
+    assertNotBlamed();
+  }
+
+  @Test
+  void bodiesPastTheMemoryBudgetAreStreamedNotHeld() throws Exception {
+    proxy.close();
+    ClientLimits limits = ClientLimits.DEFAULT.withTimeouts(TIMEOUT, 2 * TIMEOUT, 5 * TIMEOUT, TIMEOUT)
+        .withMaxBufferedBodyBytesTotal(256 * 1024);
+    proxy = new ProxyFixture(HandoverConfig.ephemeral().withProxySettings(ProxySettings.DEFAULT.withLimits(limits)));
+    id = proxy.addVersion("1.0", null, backend);
+    List<Socket> held = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      // 500 kB declared, 100 kB sent: each would be held whole but for the budget
+      held.add(open("POST /digest HTTP/1.1\r\nHost: x\r\nContent-Length: 500000\r\n\r\n" + "d".repeat(100_000)));
+    }
+    await("every upload started").atMost(Duration.ofSeconds(10)).until(() -> backend.requests() > 0
+        || proxy.handover().heldRequestBodyBytes() > 0);
+    assertThat(proxy.handover().heldRequestBodyBytes()).as("bytes held for 20 uploads of 100 kB")
+        .isLessThanOrEqualTo(256 * 1024 + 20 * 64 * 1024);
+    for (Socket s : held) {
+      s.getOutputStream().write("d".repeat(400_000).getBytes(StandardCharsets.ISO_8859_1));
+    }
+    for (Socket s : held) {
+      assertThat(answerOrClose(s)).as("answer to an upload streamed for want of budget").startsWith("HTTP/1.1 200");
+    }
+    await("held bodies given back").atMost(Duration.ofSeconds(5)).until(() -> proxy.handover().heldRequestBodyBytes() == 0);
+    assertServed();
+    assertNotBlamed();
+  }
+
+  @Test
+  void slowReadersAreCutWithoutBlamingTheServer() throws Exception {
+    backend.behave(ex -> {
+      ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, DOWNLOAD);
+      byte[] block = new byte[64 * 1024];
+      try (OutputStream out = ex.getOutputStream()) {
+        for (int sent = 0; sent < DOWNLOAD; sent += block.length) {
+          out.write(block);
+        }
+      } finally {
+        downloadsEnded.incrementAndGet();
+      }
+    });
+    List<Socket> readers = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      readers.add(open("GET /download HTTP/1.1\r\nHost: x\r\n\r\n"));
+    }
+    // the backend's writes end (cut off) only once the proxy gave up on a reader that reads nothing
+    await("every download cut off").atMost(Duration.ofSeconds(30)).until(() -> downloadsEnded.get() == readers.size());
+    for (Socket s : readers) {
+      assertThat(readsToEnd(s)).as("bytes a slow reader got before it was cut").isLessThan(DOWNLOAD);
+    }
+    assertThat(usedHeap()).as("heap in use").isLessThan(HEAP_BOUND);
+    backend.behave(null);
+    assertServed();
+    assertNotBlamed();
+  }
+
+  private void assertServed() throws Exception {
+    assertThat(proxy.get("/ok").statusCode()).isEqualTo(200);
+  }
+
+  private void assertNotBlamed() throws Exception {
+    JsonNode status = proxy.status(id);
+    assertThat(status.get("state").asText()).isEqualTo("ACTIVE");
+    assertThat(status.get("recent").get("failures").asLong()).as("failures in /status").isZero();
+    JsonNode server = status.get("servers").get(0);
+    assertThat(server.get("ejected").asBoolean()).as("ejected").isFalse();
+    assertThat(server.get("consecutiveFailures").asInt()).as("consecutiveFailures").isZero();
+  }
+
+  /** The status line the proxy answered with, or {@code closed} when it closed without one. */
+  private static String answerOrClose(Socket s) throws IOException {
+    InputStream in = s.getInputStream();
+    StringBuilder line = new StringBuilder();
+    try {
+      for (int c; (c = in.read()) != -1 && c != '\n'; ) {
+        line.append((char) c);
+      }
+    } catch (SocketException reset) {
+      // a reset is a close too
+    }
+    return line.isEmpty() ? "closed" : line.toString().strip();
+  }
+
+  /** Reads until the proxy closes the connection; fails when it does not within the socket timeout. */
+  private static long readsToEnd(Socket s) throws IOException {
+    InputStream in = s.getInputStream();
+    byte[] buf = new byte[64 * 1024];
+    long total = 0;
+    try {
+      for (int n; (n = in.read(buf)) != -1; ) {
+        total += n;
+      }
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("the proxy kept the connection open after " + total + " bytes", e);
+    } catch (SocketException reset) {
+      // a reset is a close too
+    }
+    return total;
+  }
+
+  private static long usedHeap() {
+    Runtime rt = Runtime.getRuntime();
+    return rt.totalMemory() - rt.freeMemory();
+  }
+}
