@@ -193,11 +193,11 @@ final class MirroredExchange extends Deadlines.Entry {
         exchange.getIoThread().execute(() -> {
           if (reasons.isEmpty() && candidate.whole()) {
             stats.match();
-            outcomes.compared(candidate.version, true);
+            outcomes.compared(exchange, candidate.version, true);
             serve(candidate);
           } else {
             stats.mismatch(mismatch(reasons.isEmpty() ? List.of("the candidate's answer is larger than maxBodyBytes") : reasons));
-            outcomes.compared(candidate.version, false);
+            outcomes.compared(exchange, candidate.version, false);
             serve(target);
           }
         });
@@ -393,7 +393,7 @@ final class MirroredExchange extends Deadlines.Entry {
     void connect() {
       BackendPool.Backend backend = BackendPool.of(version).choose(new Attempts());
       if (backend == null) {
-        outcomes.failure(version, null, FailureKind.NO_SERVER, started);
+        outcomes.failure(exchange, version, null, FailureKind.NO_SERVER, started);
         finish("no server of version " + version.info().version() + " is available");
         return;
       }
@@ -407,7 +407,7 @@ final class MirroredExchange extends Deadlines.Entry {
 
     @Override
     public void onFailure(BackendCall c, FailureKind kind, String why) {
-      outcomes.failure(version, c.backend, kind, c.startNanos);
+      outcomes.failure(exchange, version, c.backend, kind, c.startNanos);
       finish(why);
     }
 
@@ -416,9 +416,9 @@ final class MirroredExchange extends Deadlines.Entry {
       int status = result.getResponse().getResponseCode();
       if (role != Role.CANDIDATE) {
         if (status >= 500) {
-          outcomes.failure(version, c.backend, FailureKind.SERVER_ERROR, c.startNanos);
+          outcomes.failure(exchange, version, c.backend, FailureKind.SERVER_ERROR, c.startNanos);
         } else {
-          outcomes.success(version, c.backend, status, c.startNanos);
+          outcomes.success(exchange, version, c.backend, status, c.startNanos);
         }
       } else {
         outcomes.answered(c.backend, status);
@@ -507,7 +507,7 @@ final class MirroredExchange extends Deadlines.Entry {
         if (response != null && currentExchange != null) {
           IoUtils.safeClose(currentExchange.getConnection());
           if (kind.blamesServer()) {
-            outcomes.failure(version, call.backend, kind, call.startNanos);
+            outcomes.failure(exchange, version, call.backend, kind, call.startNanos);
           }
         }
         finish(why);

@@ -60,7 +60,7 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
     if (finished) {
       return;
     }
-    BackendPool.Backend backend = route.nextBackend(outcomes);
+    BackendPool.Backend backend = route.nextBackend(outcomes, exchange);
     if (backend == null) {
       fail(lastFailure.clientStatus(), lastReason);
       return;
@@ -112,7 +112,7 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
 
   @Override
   public void onFailure(BackendCall c, FailureKind kind, String why) {
-    outcomes.failure(route.version, c.backend, kind, c.startNanos);
+    outcomes.failure(exchange, route.version, c.backend, kind, c.startNanos);
     if (kind == FailureKind.CLIENT_ABORTED || finished) {
       // the client broke its own request: nothing to answer, and nobody to blame
       finish();
@@ -140,7 +140,7 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
       return;
     }
     if (status >= 500) {
-      outcomes.failure(route.version, c.backend, FailureKind.SERVER_ERROR, c.startNanos);
+      outcomes.failure(exchange, route.version, c.backend, FailureKind.SERVER_ERROR, c.startNanos);
       if (settings.failoverStatuses().contains(status) && mayResend() && route.hasAlternative()) {
         // the answer is dropped, so its connection cannot be reused
         IoUtils.safeClose(result.getConnection());
@@ -150,7 +150,7 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
         return;
       }
     } else {
-      outcomes.success(route.version, c.backend, status, c.startNanos);
+      outcomes.success(exchange, route.version, c.backend, status, c.startNanos);
     }
     if (status == StatusCodes.SWITCHING_PROTOCOLS && upgrade != null) {
       finish();
@@ -171,9 +171,9 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
       @Override
       public void onFinal(InterimResponses.Final response) {
         if (response.status() >= 500) {
-          outcomes.failure(route.version, c.backend, FailureKind.SERVER_ERROR, c.startNanos);
+          outcomes.failure(exchange, route.version, c.backend, FailureKind.SERVER_ERROR, c.startNanos);
         } else {
-          outcomes.success(route.version, c.backend, response.status(), c.startNanos);
+          outcomes.success(exchange, route.version, c.backend, response.status(), c.startNanos);
         }
         finish();
         ResponseStream.relay(exchange, response);
@@ -181,7 +181,7 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
 
       @Override
       public void onFailure(IOException e) {
-        outcomes.failure(route.version, c.backend, FailureKind.RESET, c.startNanos);
+        outcomes.failure(exchange, route.version, c.backend, FailureKind.RESET, c.startNanos);
         fail(StatusCodes.BAD_GATEWAY, c.backend.address() + " failed after an interim answer: " + e.getMessage());
       }
     });
@@ -212,7 +212,7 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
       deadlines.schedule(this, settings.firstByteTimeoutMillis());
       return;
     }
-    outcomes.failure(route.version, call.backend, FailureKind.STALLED_BODY, call.startNanos);
+    outcomes.failure(exchange, route.version, call.backend, FailureKind.STALLED_BODY, call.startNanos);
     IoUtils.safeClose(relayed.getConnection(), exchange.getConnection());
   }
 

@@ -141,6 +141,7 @@ public final class VersionRegistry implements AutoCloseable {
     }
     // before publishing, so the guard never judges the re-activated version on the old failures
     v.outcomes().restart();
+    v.endpoints().restart();
     RolloutState state = new RolloutState(VersionState.ACTIVE, null, v.config().rollout().promotionStage());
     apply(v, v.config().withRollout(state), v.strategy(), new Transition(System.currentTimeMillis(), Transition.Kind.MANUAL,
         VersionState.ROLLED_BACK.name(), VersionState.ACTIVE.name(), "activated by an operator"));
