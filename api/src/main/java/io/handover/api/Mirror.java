@@ -19,18 +19,36 @@ import java.util.List;
  * @param maxBodyBytes the largest request body that is mirrored, and the largest response body
  *     that is compared in full
  * @param mirrorMethods the methods that are mirrored, upper case; others go to the target only
+ * @param noiseSampleRate the share of mirrored requests, from 0 to 1, that also go to a second
+ *     server of the target version when it has one, to learn where two servers of the same version
+ *     differ (noise); sampled deterministically (every {@code 1/rate}-th request)
+ * @param learnNoise whether the learned noise is left out of the comparison
  */
 public record Mirror(
     VersionInfo candidate,
     List<ResponseComparator> comparators,
     Duration timeout,
     long maxBodyBytes,
-    List<String> mirrorMethods) {
+    List<String> mirrorMethods,
+    double noiseSampleRate,
+    boolean learnNoise) {
+
+  /** The share of requests sampled for noise when none is given. */
+  public static final double DEFAULT_NOISE_SAMPLE_RATE = 0.05;
 
   public Mirror {
     requireNonNull(candidate, "candidate is null");
     comparators = List.copyOf(comparators);
     requireNonNull(timeout, "timeout is null");
     mirrorMethods = List.copyOf(mirrorMethods);
+    if (!(noiseSampleRate >= 0 && noiseSampleRate <= 1)) {
+      throw new IllegalArgumentException("noiseSampleRate must be from 0 to 1: " + noiseSampleRate);
+    }
+  }
+
+  /** A mirror that samples noise at the default rate and does not leave it out. */
+  public Mirror(VersionInfo candidate, List<ResponseComparator> comparators, Duration timeout, long maxBodyBytes,
+      List<String> mirrorMethods) {
+    this(candidate, comparators, timeout, maxBodyBytes, mirrorMethods, DEFAULT_NOISE_SAMPLE_RATE, false);
   }
 }

@@ -18,4 +18,18 @@ public interface ResponseComparator {
    * @return the verdict; never null
    */
   ComparisonResult compare(ResponseSummary target, ResponseSummary candidate);
+
+  /**
+   * Compares two successful responses leaving out, as well as what this comparator was configured
+   * to leave out, the parts in {@code extra} (noise the engine learned). A comparator that has
+   * nothing to leave out need not override this; the default ignores {@code extra}.
+   *
+   * @param target the response of the version that would otherwise be served (the older); not null
+   * @param candidate the response of the version under test (the newer); not null
+   * @param extra more parts to leave out; not null, often {@link Ignores#NONE}
+   * @return the verdict; never null
+   */
+  default ComparisonResult compare(ResponseSummary target, ResponseSummary candidate, Ignores extra) {
+    return compare(target, candidate);
+  }
 }

@@ -3,6 +3,8 @@ package io.handover.comparators;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.handover.api.ComparisonResult;
+import io.handover.api.Difference;
+import io.handover.api.Ignores;
 import io.handover.api.ResponseComparator;
 import io.handover.api.ResponseComparatorFactory;
 import io.handover.api.ResponseSummary;
@@ -24,12 +26,18 @@ import java.util.regex.Pattern;
  * ({@code 1.0} equals {@code 1.00}). Otherwise, when a body is too large to have been kept or is
  * not JSON (or exceeds a limit of {@link JsonBody}), the digests decide.
  *
+ * <p>A mismatch names the differing members (up to {@value #MAX_DIFFERENCES}) with both values
+ * when both bodies are JSON, e.g. {@code body JSON differs at /total: 10 vs 12}, even when no
+ * pointer is ignored (then the bodies still must be byte for byte equal). Pointers the engine
+ * learned to be noise are left out as configured ones are.
+ *
  * <p>Comparators are immutable and thread-safe; they are called concurrently on worker threads and
  * do no blocking work. Parsing is linear in the body size.
  */
 public final class BodyComparatorFactory implements ResponseComparatorFactory {
 
   static final String IGNORE_JSON_POINTERS = "ignoreJsonPointers";
+  static final int MAX_DIFFERENCES = 8;
   // RFC 6901 allows only ~0 and ~1; Jackson would take any other "~" literally.
   private static final Pattern BAD_ESCAPE = Pattern.compile("~(?![01])");
 
@@ -62,6 +70,11 @@ public final class BodyComparatorFactory implements ResponseComparatorFactory {
 
     @Override
     public ComparisonResult compare(ResponseSummary target, ResponseSummary candidate) {
+      return compare(target, candidate, Ignores.NONE);
+    }
+
+    @Override
+    public ComparisonResult compare(ResponseSummary target, ResponseSummary candidate, Ignores extra) {
       String unusable = Checks.unusable(target, candidate);
       if (unusable != null) {
         return ComparisonResult.differs(unusable);
@@ -69,27 +82,38 @@ public final class BodyComparatorFactory implements ResponseComparatorFactory {
       if (target.bodySha256().equalsIgnoreCase(candidate.bodySha256())) {
         return ComparisonResult.match();
       }
-      if (ignored.isEmpty()) {
-        return digestsDiffer(target, candidate, "");
+      List<JsonPointer> pointers = ignored;
+      if (!extra.jsonPointers().isEmpty()) {
+        pointers = new ArrayList<>(ignored);
+        for (String text : extra.jsonPointers()) {
+          pointers.add(JsonPointer.compile(text));
+        }
       }
       if (!target.hasBody() || !candidate.hasBody()) {
         String which = target.hasBody() ? "candidate" : "target";
-        return digestsDiffer(target, candidate, "; compared by digest: " + which + " body was too large to keep");
+        return digestsDiffer(target, candidate, pointers.isEmpty() ? "" : "; compared by digest: " + which + " body was too large to keep");
       }
       JsonNode old = JsonBody.parse(target.body());
       if (old == null) {
-        return digestsDiffer(target, candidate, "; compared by digest: target body is not JSON");
+        return digestsDiffer(target, candidate, pointers.isEmpty() ? "" : "; compared by digest: target body is not JSON");
       }
       JsonNode now = JsonBody.parse(candidate.body());
       if (now == null) {
-        return digestsDiffer(target, candidate, "; compared by digest: candidate body is not JSON");
+        return digestsDiffer(target, candidate, pointers.isEmpty() ? "" : "; compared by digest: candidate body is not JSON");
       }
-      for (JsonPointer pointer : ignored) {
+      for (JsonPointer pointer : pointers) {
         old = JsonBody.remove(old, pointer);
         now = JsonBody.remove(now, pointer);
       }
-      String difference = JsonDiff.firstDifference(old, now);
-      return difference == null ? ComparisonResult.match() : ComparisonResult.differs("body JSON differs " + difference);
+      List<Difference> differences = JsonDiff.differences(old, now, MAX_DIFFERENCES);
+      if (!differences.isEmpty()) {
+        return ComparisonResult.differs(JsonDiff.describe(differences), differences);
+      }
+      if (pointers.isEmpty()) {
+        // equal as JSON but not as bytes: without ignored pointers the bytes decide
+        return digestsDiffer(target, candidate, "; equal as JSON (member order, spacing or number form differ)");
+      }
+      return ComparisonResult.match();
     }
 
     private static ComparisonResult digestsDiffer(ResponseSummary target, ResponseSummary candidate, String why) {

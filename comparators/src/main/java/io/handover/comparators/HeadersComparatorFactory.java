@@ -1,6 +1,8 @@
 package io.handover.comparators;
 
 import io.handover.api.ComparisonResult;
+import io.handover.api.Difference;
+import io.handover.api.Ignores;
 import io.handover.api.ResponseComparator;
 import io.handover.api.ResponseComparatorFactory;
 import io.handover.api.ResponseSummary;
@@ -21,13 +23,19 @@ import java.util.Map;
  * ignored and quoted parameter values equal their unquoted form. A header missing on both sides
  * is equal.
  *
+ * <p>Setting {@code ignoreHeaders}: header names left out of the comparison even when listed in
+ * {@code headers} (where accepted noise goes), default none. Headers the engine learned to be noise
+ * are left out too. A mismatch names each differing header with both values.
+ *
  * <p>Comparators are immutable and thread-safe; they are called concurrently on worker threads and
  * do no blocking work.
  */
 public final class HeadersComparatorFactory implements ResponseComparatorFactory {
 
   static final String HEADERS = "headers";
+  static final String IGNORE_HEADERS = "ignoreHeaders";
   static final List<String> DEFAULT_HEADERS = List.of("Content-Type");
+  private static final int MAX_RENDERED = 80;
 
   @Override
   public String name() {
@@ -41,7 +49,7 @@ public final class HeadersComparatorFactory implements ResponseComparatorFactory
 
   @Override
   public ResponseComparator create(Settings settings) {
-    Checks.rejectUnknownSettings(settings, name(), List.of(HEADERS));
+    Checks.rejectUnknownSettings(settings, name(), List.of(HEADERS, IGNORE_HEADERS));
     List<String> names = settings.strings(HEADERS).orElse(DEFAULT_HEADERS);
     if (names.isEmpty()) {
       throw settings.invalid(HEADERS, "must name at least one header");
@@ -53,6 +61,12 @@ public final class HeadersComparatorFactory implements ResponseComparatorFactory
         throw settings.invalid(HEADERS, "entry \"" + name + "\" is not a valid header name");
       }
       headers.putIfAbsent(name.toLowerCase(Locale.ROOT), name);
+    }
+    for (String name : settings.strings(IGNORE_HEADERS).orElse(List.of())) {
+      if (!isToken(name)) {
+        throw settings.invalid(IGNORE_HEADERS, "entry \"" + name + "\" is not a valid header name");
+      }
+      headers.remove(name.toLowerCase(Locale.ROOT));
     }
     return new HeadersComparator(Map.copyOf(headers), List.copyOf(headers.keySet()));
   }
@@ -77,12 +91,21 @@ public final class HeadersComparatorFactory implements ResponseComparatorFactory
 
     @Override
     public ComparisonResult compare(ResponseSummary target, ResponseSummary candidate) {
+      return compare(target, candidate, Ignores.NONE);
+    }
+
+    @Override
+    public ComparisonResult compare(ResponseSummary target, ResponseSummary candidate, Ignores extra) {
       String unusable = Checks.unusable(target, candidate);
       if (unusable != null) {
         return ComparisonResult.differs(unusable);
       }
       List<String> reasons = null;
+      List<Difference> differences = null;
       for (String name : names) {
+        if (extra.headers().contains(name)) {
+          continue;
+        }
         List<String> old = values(target, name);
         List<String> now = values(candidate, name);
         boolean same = name.equals("content-type")
@@ -91,11 +114,13 @@ public final class HeadersComparatorFactory implements ResponseComparatorFactory
         if (!same) {
           if (reasons == null) {
             reasons = new ArrayList<>();
+            differences = new ArrayList<>();
           }
           reasons.add("header " + displayNames.get(name) + " " + render(old) + " vs " + render(now));
+          differences.add(new Difference(Difference.Kind.HEADER, name, render(old), render(now)));
         }
       }
-      return reasons == null ? ComparisonResult.match() : ComparisonResult.differs(String.join("; ", reasons));
+      return reasons == null ? ComparisonResult.match() : ComparisonResult.differs(String.join("; ", reasons), differences);
     }
 
     /** The values of a header; names should arrive lower case, but other spellings are tolerated. */
@@ -118,7 +143,7 @@ public final class HeadersComparatorFactory implements ResponseComparatorFactory
       }
       List<String> quoted = new ArrayList<>(values.size());
       for (String v : values) {
-        quoted.add("\"" + v + "\"");
+        quoted.add("\"" + (v.length() > MAX_RENDERED ? v.substring(0, MAX_RENDERED) + "…" : v) + "\"");
       }
       return String.join(", ", quoted);
     }

@@ -148,6 +148,6 @@ class HeadersComparatorFactoryTest {
   void unknownSettingIsRejected() {
     InvalidSettingException e = invalid(Map.of("header", List.of("ETag")));
     assertThat(e.field()).isEqualTo("header");
-    assertThat(e.getMessage()).isEqualTo("header is not a setting of headers; known: headers");
+    assertThat(e.getMessage()).isEqualTo("header is not a setting of headers; known: headers, ignoreHeaders");
   }
 }

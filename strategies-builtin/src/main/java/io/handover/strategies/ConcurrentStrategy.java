@@ -19,17 +19,21 @@ final class ConcurrentStrategy implements UpgradeStrategy {
   private final Duration timeout;
   private final long maxBodyBytes;
   private final List<String> mirrorMethods;
+  private final double noiseSampleRate;
+  private final boolean learnNoise;
   private final PlainDecisions plain = new PlainDecisions();
   // The mirrored decision for the current (old, new) pair; rebuilt only when the versions change.
   private volatile RoutingDecision mirrored;
 
   ConcurrentStrategy(List<String> comparatorNames, List<ResponseComparator> comparators, Duration timeout,
-      long maxBodyBytes, List<String> mirrorMethods) {
+      long maxBodyBytes, List<String> mirrorMethods, double noiseSampleRate, boolean learnNoise) {
     this.comparatorNames = List.copyOf(comparatorNames);
     this.comparators = List.copyOf(comparators);
     this.timeout = timeout;
     this.maxBodyBytes = maxBodyBytes;
     this.mirrorMethods = List.copyOf(mirrorMethods);
+    this.noiseSampleRate = noiseSampleRate;
+    this.learnNoise = learnNoise;
   }
 
   @Override
@@ -44,7 +48,7 @@ final class ConcurrentStrategy implements UpgradeStrategy {
     if (d != null && d.target() == old && d.mirror().candidate() == newest) {
       return d;
     }
-    d = new RoutingDecision(old, new Mirror(newest, comparators, timeout, maxBodyBytes, mirrorMethods), List.of());
+    d = new RoutingDecision(old, new Mirror(newest, comparators, timeout, maxBodyBytes, mirrorMethods, noiseSampleRate, learnNoise), List.of());
     mirrored = d;
     return d;
   }
@@ -55,6 +59,8 @@ final class ConcurrentStrategy implements UpgradeStrategy {
         "comparators", comparatorNames,
         "timeoutMillis", timeout.toMillis(),
         "maxBodyBytes", maxBodyBytes,
-        "mirrorMethods", mirrorMethods);
+        "mirrorMethods", mirrorMethods,
+        "noiseSampleRate", noiseSampleRate,
+        "learnNoise", learnNoise);
   }
 }

@@ -1,6 +1,7 @@
 package io.handover.strategies;
 
 import io.handover.api.InvalidSettingException;
+import io.handover.api.Mirror;
 import io.handover.api.ResponseComparator;
 import io.handover.api.Settings;
 import io.handover.api.StrategyContext;
@@ -30,6 +31,11 @@ import java.util.Set;
  *       compared in full.
  *   <li>{@code mirrorMethods} (default {@code ["GET","HEAD","OPTIONS"]}): the methods mirrored,
  *       upper-cased; at least one.
+ *   <li>{@code noiseSampleRate} (default 0.05, 0 to 1): the share of mirrored requests that also go
+ *       to a second server of the older version, when it has two or more, to learn which fields and
+ *       headers differ between two servers of the same version (noise); every {@code 1/rate}-th
+ *       request, so a run is reproducible.
+ *   <li>{@code learnNoise} (default false): leave the learned noise out of the comparison.
  * </ul>
  *
  * <p>With one active version there is nothing to compare with, and requests simply go to it.
@@ -48,6 +54,8 @@ public final class ConcurrentStrategyFactory implements UpgradeStrategyFactory {
   static final String TIMEOUT_MILLIS = "timeoutMillis";
   static final String MAX_BODY_BYTES = "maxBodyBytes";
   static final String MIRROR_METHODS = "mirrorMethods";
+  static final String NOISE_SAMPLE_RATE = "noiseSampleRate";
+  static final String LEARN_NOISE = "learnNoise";
 
   static final List<String> DEFAULT_COMPARATORS = List.of("status", "headers", "body");
   static final long DEFAULT_TIMEOUT_MILLIS = 5000;
@@ -68,17 +76,20 @@ public final class ConcurrentStrategyFactory implements UpgradeStrategyFactory {
   @Override
   public UpgradeStrategy create(Settings settings, StrategyContext context) {
     StrategySettings.rejectUnknown(settings, NAME,
-        List.of(COMPARATORS, COMPARATOR_SETTINGS, TIMEOUT_MILLIS, MAX_BODY_BYTES, MIRROR_METHODS));
+        List.of(COMPARATORS, COMPARATOR_SETTINGS, TIMEOUT_MILLIS, MAX_BODY_BYTES, MIRROR_METHODS, NOISE_SAMPLE_RATE, LEARN_NOISE));
     List<String> names = comparatorNames(settings);
     Settings perComparator = comparatorSettings(settings, names);
     long timeout = StrategySettings.whole(settings, TIMEOUT_MILLIS, DEFAULT_TIMEOUT_MILLIS, 1, MAX_TIMEOUT_MILLIS);
     long maxBody = StrategySettings.whole(settings, MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES, 1, Integer.MAX_VALUE);
     List<String> methods = mirrorMethods(settings);
+    double noiseRate = settings.number(NOISE_SAMPLE_RATE, Mirror.DEFAULT_NOISE_SAMPLE_RATE, 0, false, 1);
+    boolean learnNoise = settings.bool(LEARN_NOISE, false);
     List<ResponseComparator> comparators = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       comparators.add(comparator(context, names.get(i), i, perComparator));
     }
-    return MatchingStrategy.wrap(settings, new ConcurrentStrategy(names, comparators, Duration.ofMillis(timeout), maxBody, methods));
+    return MatchingStrategy.wrap(settings, new ConcurrentStrategy(names, comparators, Duration.ofMillis(timeout), maxBody, methods,
+        noiseRate, learnNoise));
   }
 
   private static List<String> comparatorNames(Settings settings) {

@@ -45,6 +45,18 @@ class ConcurrentStrategyTest {
     assertThat(m.timeout()).isEqualTo(Duration.ofMillis(5000));
     assertThat(m.maxBodyBytes()).isEqualTo(1_048_576);
     assertThat(m.mirrorMethods()).containsExactly("GET", "HEAD", "OPTIONS");
+    assertThat(m.noiseSampleRate()).isEqualTo(0.05);
+    assertThat(m.learnNoise()).isFalse();
+  }
+
+  @Test
+  void noiseSettingsReachTheMirrorAndAreChecked() {
+    Mirror m = create(Map.of("noiseSampleRate", 0.25, "learnNoise", true)).decide(FakeRequest.get("/"), Versions.of(v3, v2)).mirror();
+    assertThat(m.noiseSampleRate()).isEqualTo(0.25);
+    assertThat(m.learnNoise()).isTrue();
+    assertField(() -> create(Map.of("noiseSampleRate", 1.5)), "noiseSampleRate");
+    assertField(() -> create(Map.of("noiseSampleRate", -0.1)), "noiseSampleRate");
+    assertField(() -> create(Map.of("learnNoise", "yes")), "learnNoise");
   }
 
   @Test

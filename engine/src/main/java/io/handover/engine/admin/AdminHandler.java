@@ -9,6 +9,7 @@ import io.handover.engine.config.ClusterJson;
 import io.handover.engine.json.Json;
 import io.handover.engine.json.JsonInputException;
 import io.handover.engine.registry.ClusterConfig;
+import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.registry.StateChange;
 import io.handover.engine.registry.StoreUnreachableException;
 import io.handover.engine.registry.VersionRegistry;
@@ -27,6 +28,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -73,6 +75,7 @@ public final class AdminHandler implements HttpHandler {
     route(Methods.POST, CLUSTERS + "/{id}/pause", e -> changeState(e, id(e), "pause"));
     route(Methods.POST, CLUSTERS + "/{id}/resume", e -> changeState(e, id(e), "resume"));
     route(Methods.POST, CLUSTERS + "/{id}/abort", e -> changeState(e, id(e), "abort"));
+    route(Methods.POST, CLUSTERS + "/{id}/noise/accept", e -> acceptNoise(e, id(e)));
     route(Methods.GET, "/configuration/strategies", e -> sendJson(e, StatusCodes.OK, status.plugins()));
     route(Methods.GET, "/status", e -> sendJson(e, StatusCodes.OK, status.status()));
     routes.setInvalidMethodHandler(this::notAllowed);
@@ -182,6 +185,40 @@ public final class AdminHandler implements HttpHandler {
         exchange.endExchange();
       }
     }
+  }
+
+  /**
+   * Makes the noise learned for a CONCURRENT version permanent in its transition, and forgets it
+   * as learned: 200 with what was added, 409 when there is nothing to add.
+   */
+  private void acceptNoise(HttpServerExchange exchange, String id) {
+    LiveVersion v = registry.snapshot().get(id);
+    if (v == null) {
+      sendError(exchange, StatusCodes.NOT_FOUND, "id", "no cluster with id " + id);
+      return;
+    }
+    if (!v.config().mode().equals("CONCURRENT")) {
+      sendError(exchange, StatusCodes.CONFLICT, "", "cluster " + id + " is in mode " + v.config().mode() + "; only CONCURRENT compares");
+      return;
+    }
+    AcceptedNoise accepted = AcceptedNoise.of(v.config().transition(), v.mirrorStats().noise().places());
+    if (accepted.isEmpty()) {
+      sendError(exchange, StatusCodes.CONFLICT, "", "no noise learned for cluster " + id + " yet");
+      return;
+    }
+    StateChange change;
+    try {
+      change = registry.retune(id, accepted::applyTo, accepted.describe());
+    } catch (InvalidSettingException e) {
+      sendError(exchange, StatusCodes.CONFLICT, "upgradeTransition." + e.field(), "the transition does not take the noise: " + e.getMessage());
+      return;
+    }
+    if (change == StateChange.UNKNOWN) {
+      sendError(exchange, StatusCodes.NOT_FOUND, "id", "no cluster with id " + id);
+      return;
+    }
+    v.mirrorStats().noise().forget(accepted.asIgnores());
+    sendJson(exchange, StatusCodes.OK, Map.of("ignoreJsonPointers", accepted.jsonPointers(), "ignoreHeaders", accepted.headers()));
   }
 
   private byte[] readBody(HttpServerExchange exchange) throws IOException {

@@ -10,6 +10,8 @@ import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.registry.VersionRegistry;
 import io.handover.engine.rollout.RolloutEvidence;
 import io.handover.engine.telemetry.MirrorStats;
+import io.handover.engine.telemetry.NoiseStats;
+import java.util.Locale;
 import java.time.Instant;
 import java.util.function.Function;
 import java.util.Map;
@@ -86,6 +88,7 @@ public final class AdminReports implements StatusReport {
     node.put("skipped", stats.skipped());
     node.put("lastSkipReason", stats.lastSkipReason());
     node.put("dropped", stats.dropped());
+    node.set("noise", noise(stats.noise()));
     ArrayNode last = node.putArray("lastMismatches");
     for (MirrorStats.Mismatch m : stats.lastMismatches()) {
       ObjectNode entry = last.addObject();
@@ -95,6 +98,18 @@ public final class AdminReports implements StatusReport {
       m.reasons().forEach(reasons::add);
       entry.set("older", summary(m.target()));
       entry.set("candidate", summary(m.candidate()));
+    }
+    return node;
+  }
+
+  private static ObjectNode noise(NoiseStats noise) {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    node.put("samples", noise.samples());
+    node.put("overflow", noise.overflow());
+    ArrayNode places = node.putArray("places");
+    for (NoiseStats.Noise n : noise.places()) {
+      places.addObject().put("kind", n.kind().name().toLowerCase(Locale.ROOT)).put("name", n.name()).put("count", n.count())
+          .put("older", n.older()).put("otherOlder", n.otherOlder());
     }
     return node;
   }

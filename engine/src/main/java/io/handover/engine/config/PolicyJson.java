@@ -7,7 +7,9 @@ import io.handover.engine.json.JsonInputException;
 import io.handover.engine.registry.HealthCheck;
 import io.handover.engine.registry.PromotionStage;
 import io.handover.engine.registry.RollbackPolicy;
+import io.handover.engine.telemetry.EndpointOutcomes;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -59,10 +61,10 @@ public final class PolicyJson {
    * {@code rollback}: every key optional, defaults from {@link RollbackPolicy#DEFAULT};
    * {@code confidence} is written only when it is not the default.
    */
-  @JsonPropertyOrder({"enabled", "windowSeconds", "maxFailureRate", "minRequests", "countMismatches", "confidence"})
+  @JsonPropertyOrder({"enabled", "windowSeconds", "maxFailureRate", "minRequests", "countMismatches", "confidence", "endpoints"})
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Rollback(Boolean enabled, Long windowSeconds, Double maxFailureRate, Long minRequests, Boolean countMismatches,
-      Double confidence) {
+      Double confidence, List<String> endpoints) {
 
     public Rollback {
       RollbackPolicy d = RollbackPolicy.DEFAULT;
@@ -75,16 +77,26 @@ public final class PolicyJson {
         throw JsonInputException.of("confidence", "must be a number from " + RollbackPolicy.MIN_CONFIDENCE + " to "
             + RollbackPolicy.MAX_CONFIDENCE + ", e.g. 0.95");
       }
+      if (endpoints != null) {
+        for (int i = 0; i < endpoints.size(); i++) {
+          String problem = endpoints.get(i) == null ? "must be a string such as \"GET /api/cart\"" : EndpointOutcomes.problem(endpoints.get(i));
+          if (problem != null) {
+            throw JsonInputException.of("endpoints[" + i + "]", problem);
+          }
+        }
+        endpoints = endpoints.isEmpty() ? null : List.copyOf(endpoints);
+      }
     }
 
     static Rollback of(RollbackPolicy r) {
       return r == null ? null : new Rollback(r.enabled(), (long) r.windowSeconds(), r.maxFailureRate(), r.minRequests(),
-          r.countMismatches(), r.confidence() == RollbackPolicy.DEFAULT_CONFIDENCE ? null : r.confidence());
+          r.countMismatches(), r.confidence() == RollbackPolicy.DEFAULT_CONFIDENCE ? null : r.confidence(),
+          r.endpoints().isEmpty() ? null : r.endpoints());
     }
 
     RollbackPolicy toPolicy() {
       return new RollbackPolicy(enabled, windowSeconds.intValue(), maxFailureRate, minRequests, countMismatches,
-          confidence == null ? RollbackPolicy.DEFAULT_CONFIDENCE : confidence);
+          confidence == null ? RollbackPolicy.DEFAULT_CONFIDENCE : confidence, endpoints == null ? List.of() : endpoints);
     }
   }
 

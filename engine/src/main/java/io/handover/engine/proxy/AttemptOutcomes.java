@@ -2,22 +2,30 @@ package io.handover.engine.proxy;
 
 import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.telemetry.FailureKind;
+import io.handover.engine.telemetry.Outcomes;
+import io.undertow.server.HttpServerExchange;
 
 /**
- * The one place where the end of every attempt is recorded: the server's passive health and its
- * version's outcome window (which rollback, promotion and status read). Lock-free and
- * allocation-free; called on IO threads.
+ * The one place where the end of every attempt is recorded: the server's passive health, its
+ * version's outcome window and the window of the request's endpoint (which rollback, promotion and
+ * status read). The endpoint is found from the exchange's method and path, which it already holds.
+ * Lock-free and allocation-free (but for the first request of a new path when endpoints are the
+ * paths seen); called on IO threads.
  */
 final class AttemptOutcomes {
 
   /** The server answered with a status it is not blamed for. */
-  void success(LiveVersion version, BackendPool.Backend backend, int status, long startNanos) {
+  void success(HttpServerExchange exchange, LiveVersion version, BackendPool.Backend backend, int status, long startNanos) {
     backend.succeeded();
     version.outcomes().success();
+    Outcomes endpoint = endpoint(exchange, version);
+    if (endpoint != null) {
+      endpoint.success();
+    }
   }
 
   /** The attempt failed; a failure that is not the server's fault is not held against it. */
-  void failure(LiveVersion version, BackendPool.Backend backend, FailureKind kind, long startNanos) {
+  void failure(HttpServerExchange exchange, LiveVersion version, BackendPool.Backend backend, FailureKind kind, long startNanos) {
     if (!kind.blamesServer()) {
       return;
     }
@@ -25,6 +33,10 @@ final class AttemptOutcomes {
       backend.failed(kind);
     }
     version.outcomes().failure();
+    Outcomes endpoint = endpoint(exchange, version);
+    if (endpoint != null) {
+      endpoint.failure();
+    }
   }
 
   /**
@@ -40,11 +52,22 @@ final class AttemptOutcomes {
   }
 
   /** A mirrored candidate's answer matched the older version's, or differed from it. */
-  void compared(LiveVersion version, boolean matched) {
+  void compared(HttpServerExchange exchange, LiveVersion version, boolean matched) {
+    Outcomes endpoint = endpoint(exchange, version);
     if (matched) {
       version.outcomes().success();
+      if (endpoint != null) {
+        endpoint.success();
+      }
     } else {
       version.outcomes().mismatch();
+      if (endpoint != null) {
+        endpoint.mismatch();
+      }
     }
+  }
+
+  private static Outcomes endpoint(HttpServerExchange exchange, LiveVersion version) {
+    return version.endpoints().of(exchange.getRequestMethod().toString(), exchange.getRequestPath());
   }
 }

@@ -1,11 +1,14 @@
 package io.handover.engine.proxy;
 
 import io.handover.api.ComparisonResult;
+import io.handover.api.Difference;
+import io.handover.api.Ignores;
 import io.handover.api.Mirror;
 import io.handover.api.ResponseComparator;
 import io.handover.api.ResponseSummary;
 import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.telemetry.MirrorStats;
+import io.handover.engine.telemetry.NoiseStats;
 import io.handover.engine.registry.Snapshot;
 import io.handover.engine.telemetry.FailureKind;
 import io.undertow.client.ClientExchange;
@@ -42,6 +45,12 @@ import org.xnio.channels.StreamSourceChannel;
  * the comparison limit is not compared: it is streamed to the client whole, and counted as skipped.
  * When both versions fail the request moves on to older versions as any other request does.
  *
+ * <p>A sampled share of requests ({@link Mirror#noiseSampleRate()}) also goes to a second server
+ * of the target version, when it has one. That third answer is never served and never waited for:
+ * when it is in (within the mirror's timeout) it is compared with the target's by the same
+ * comparators, and the places where the two differ are noise ({@link NoiseStats}), left out of
+ * later comparisons when {@link Mirror#learnNoise()} is on.
+ *
  * <p>Everything but the comparison runs on the exchange's IO thread, so no state here is shared
  * between threads without a hand-over through {@link HttpServerExchange#getIoThread()}.
  */
@@ -58,6 +67,9 @@ final class MirroredExchange extends Deadlines.Entry {
   private final long startNanos;
   private final Leg target;
   private final Leg candidate;
+  /** A second server of the target version, for sampled requests; or null. */
+  private Leg sibling;
+  private boolean noiseCompared;
   private boolean decided;
   private Deadlines deadlines;
   /** Read buffer of the IO thread: a leg reads what is ready and copies it out before returning. */
@@ -75,8 +87,8 @@ final class MirroredExchange extends Deadlines.Entry {
     this.outcomes = outcomes;
     this.requestBody = requestBody;
     this.startNanos = startNanos;
-    this.target = new Leg(target, true);
-    this.candidate = new Leg(candidate, false);
+    this.target = new Leg(target, Role.TARGET);
+    this.candidate = new Leg(candidate, Role.CANDIDATE);
   }
 
   /** Sends the request, whose body is held whole, to both versions; the exchange is dispatched. */
@@ -87,6 +99,15 @@ final class MirroredExchange extends Deadlines.Entry {
     }
     target.connect();
     candidate.connect();
+    if (target.call != null && mirror.noiseSampleRate() > 0 && stats.noise().sampleNext(mirror.noiseSampleRate())) {
+      Attempts tried = new Attempts();
+      tried.add(target.call.backend);
+      BackendPool.Backend other = BackendPool.of(target.version).choose(tried);
+      if (other != null) {
+        sibling = new Leg(target.version, Role.SIBLING);
+        sibling.connectTo(other);
+      }
+    }
   }
 
   private long remainingMillis() {
@@ -96,6 +117,7 @@ final class MirroredExchange extends Deadlines.Entry {
   @Override
   void expired() {
     if (decided) {
+      abortSibling("no answer within " + mirror.timeout().toMillis() + " ms of the other version");
       return;
     }
     if (settings.maxRequestTimeMillis() > 0 && remainingMillis() <= 0) {
@@ -112,6 +134,13 @@ final class MirroredExchange extends Deadlines.Entry {
 
   /** Called on the IO thread each time a leg finishes. */
   private void legDone(Leg leg) {
+    if (leg == sibling) {
+      compareNoise();
+      if (decided) {
+        cancelTimer();
+      }
+      return;
+    }
     if (decided) {
       return;
     }
@@ -130,7 +159,12 @@ final class MirroredExchange extends Deadlines.Entry {
 
   private void decide() {
     decided = true;
-    cancelTimer();
+    if (sibling != null && !sibling.finished) {
+      // the sampled third answer gets the mirror's timeout too, but nobody waits for it
+      deadlines.schedule(this, mirror.timeout().toMillis());
+    } else {
+      cancelTimer();
+    }
     ResponseSummary t = target.summary;
     ResponseSummary c = candidate.summary;
     if (!t.succeeded() && (!c.succeeded() || !candidate.whole())) {
@@ -149,17 +183,21 @@ final class MirroredExchange extends Deadlines.Entry {
       serve(target);
       return;
     }
+    ResponseSummary other = takeSiblingSummary();
     try {
       comparisons.execute(() -> {
+        if (other != null) {
+          learnNoise(t, other);
+        }
         List<String> reasons = compare(t, c);
         exchange.getIoThread().execute(() -> {
           if (reasons.isEmpty() && candidate.whole()) {
             stats.match();
-            outcomes.compared(candidate.version, true);
+            outcomes.compared(exchange, candidate.version, true);
             serve(candidate);
           } else {
             stats.mismatch(mismatch(reasons.isEmpty() ? List.of("the candidate's answer is larger than maxBodyBytes") : reasons));
-            outcomes.compared(candidate.version, false);
+            outcomes.compared(exchange, candidate.version, false);
             serve(target);
           }
         });
@@ -187,11 +225,62 @@ final class MirroredExchange extends Deadlines.Entry {
     new ProxyExchange(exchange, route, requestBody, settings, outcomes, true, null, startNanos).start();
   }
 
-  private List<String> compare(ResponseSummary t, ResponseSummary c) {
-    List<String> reasons = new ArrayList<>();
+  /**
+   * The second server's answer, when both it and the target's are in, can be compared and were not
+   * yet; null otherwise. Taken once.
+   */
+  private ResponseSummary takeSiblingSummary() {
+    if (sibling == null || noiseCompared || !sibling.finished || target.summary == null) {
+      return null;
+    }
+    noiseCompared = true;
+    ResponseSummary t = target.summary;
+    ResponseSummary s = sibling.summary;
+    return t.succeeded() && s.succeeded() && t.hasBody() == s.hasBody() ? s : null;
+  }
+
+  /** The sampled answer came in after the decision: its comparison with the target's runs on its own. */
+  private void compareNoise() {
+    if (!decided) {
+      return; // decide() takes it
+    }
+    ResponseSummary t = target.summary;
+    ResponseSummary other = takeSiblingSummary();
+    if (other == null) {
+      return;
+    }
+    try {
+      comparisons.execute(() -> learnNoise(t, other));
+    } catch (RejectedExecutionException e) {
+      // a sample is worth less than a comparison; nothing to count
+    }
+  }
+
+  /** Compares two answers of the target version; where they differ is noise. Runs on a worker. */
+  private void learnNoise(ResponseSummary older, ResponseSummary otherOlder) {
+    List<Difference> found = new ArrayList<>();
     for (ResponseComparator comparator : mirror.comparators()) {
       try {
-        ComparisonResult result = comparator.compare(t, c);
+        found.addAll(comparator.compare(older, otherOlder, Ignores.NONE).differences());
+      } catch (RuntimeException e) {
+        // the comparison of the two versions reports a failing comparator; a sample just has no place
+      }
+    }
+    stats.noise().sampled(found);
+  }
+
+  private void abortSibling(String why) {
+    if (sibling != null && !sibling.finished) {
+      sibling.abort(FailureKind.CANCELLED, why);
+    }
+  }
+
+  private List<String> compare(ResponseSummary t, ResponseSummary c) {
+    List<String> reasons = new ArrayList<>();
+    Ignores extra = mirror.learnNoise() ? stats.noise().learned() : Ignores.NONE;
+    for (ResponseComparator comparator : mirror.comparators()) {
+      try {
+        ComparisonResult result = comparator.compare(t, c, extra);
         if (!result.matches()) {
           reasons.add(result.reason());
         }
@@ -232,6 +321,7 @@ final class MirroredExchange extends Deadlines.Entry {
     decided = true;
     cancelTimer();
     candidate.abort(FailureKind.CANCELLED, "not compared: the older version's answer is larger than maxBodyBytes");
+    abortSibling("not compared: the older version's answer is larger than maxBodyBytes");
     stats.skip("the older version's answer is larger than maxBodyBytes (" + mirror.maxBodyBytes() + " bytes)");
     ResponseStream.relay(exchange, result, start, result.getResponseChannel());
   }
@@ -239,6 +329,7 @@ final class MirroredExchange extends Deadlines.Entry {
   private void fail(int status, String why) {
     decided = true;
     cancelTimer();
+    abortSibling(why);
     if (exchange.isResponseStarted()) {
       IoUtils.safeClose(exchange.getConnection());
     } else {
@@ -262,9 +353,20 @@ final class MirroredExchange extends Deadlines.Entry {
     to.remove(Headers.CONTENT_LENGTH);
   }
 
+  /** What a leg is for. */
+  private enum Role {
+    /** The older version's answer: the safe one. */
+    TARGET,
+    /** The newer version's answer, under test. */
+    CANDIDATE,
+    /** A second server of the older version, for a noise sample: never served. */
+    SIBLING
+  }
+
   /** One version's side of the mirrored request. */
   private final class Leg implements BackendCall.Listener {
     private final LiveVersion version;
+    private final Role role;
     private final boolean isTarget;
     private final long started = System.nanoTime();
     private BackendCall call;
@@ -277,9 +379,10 @@ final class MirroredExchange extends Deadlines.Entry {
     private boolean finished;
     private ResponseSummary summary;
 
-    Leg(LiveVersion version, boolean isTarget) {
+    Leg(LiveVersion version, Role role) {
       this.version = version;
-      this.isTarget = isTarget;
+      this.role = role;
+      this.isTarget = role == Role.TARGET;
     }
 
     /** Whether the whole body is held, so that it can be served. */
@@ -290,28 +393,32 @@ final class MirroredExchange extends Deadlines.Entry {
     void connect() {
       BackendPool.Backend backend = BackendPool.of(version).choose(new Attempts());
       if (backend == null) {
-        outcomes.failure(version, null, FailureKind.NO_SERVER, started);
+        outcomes.failure(exchange, version, null, FailureKind.NO_SERVER, started);
         finish("no server of version " + version.info().version() + " is available");
         return;
       }
+      connectTo(backend);
+    }
+
+    void connectTo(BackendPool.Backend backend) {
       call = new BackendCall(exchange, backend, requestBody, null, settings.trustForwardedHeaders(), this);
       call.start();
     }
 
     @Override
     public void onFailure(BackendCall c, FailureKind kind, String why) {
-      outcomes.failure(version, c.backend, kind, c.startNanos);
+      outcomes.failure(exchange, version, c.backend, kind, c.startNanos);
       finish(why);
     }
 
     @Override
     public void onResponse(BackendCall c, ClientExchange result) {
       int status = result.getResponse().getResponseCode();
-      if (isTarget) {
+      if (role != Role.CANDIDATE) {
         if (status >= 500) {
-          outcomes.failure(version, c.backend, FailureKind.SERVER_ERROR, c.startNanos);
+          outcomes.failure(exchange, version, c.backend, FailureKind.SERVER_ERROR, c.startNanos);
         } else {
-          outcomes.success(version, c.backend, status, c.startNanos);
+          outcomes.success(exchange, version, c.backend, status, c.startNanos);
         }
       } else {
         outcomes.answered(c.backend, status);
@@ -400,7 +507,7 @@ final class MirroredExchange extends Deadlines.Entry {
         if (response != null && currentExchange != null) {
           IoUtils.safeClose(currentExchange.getConnection());
           if (kind.blamesServer()) {
-            outcomes.failure(version, call.backend, kind, call.startNanos);
+            outcomes.failure(exchange, version, call.backend, kind, call.startNanos);
           }
         }
         finish(why);

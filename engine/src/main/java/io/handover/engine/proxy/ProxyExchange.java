@@ -63,7 +63,7 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
     if (finished) {
       return;
     }
-    BackendPool.Backend backend = route.nextBackend(outcomes);
+    BackendPool.Backend backend = route.nextBackend(outcomes, exchange);
     if (backend == null) {
       fail(lastFailure.clientStatus(), lastReason);
       return;
@@ -129,7 +129,7 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
 
   @Override
   public void onFailure(BackendCall c, FailureKind kind, String why) {
-    outcomes.failure(route.version, c.backend, kind, c.startNanos);
+    outcomes.failure(exchange, route.version, c.backend, kind, c.startNanos);
     if (kind == FailureKind.SLOW_CLIENT && !finished && !exchange.isResponseStarted()) {
       finish();
       exchange.setPersistent(false);
@@ -163,7 +163,7 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
       return;
     }
     if (status >= 500) {
-      outcomes.failure(route.version, c.backend, FailureKind.SERVER_ERROR, c.startNanos);
+      outcomes.failure(exchange, route.version, c.backend, FailureKind.SERVER_ERROR, c.startNanos);
       if (settings.failoverStatuses().contains(status) && mayResend() && route.hasAlternative()) {
         // the answer is dropped, so its connection cannot be reused
         IoUtils.safeClose(result.getConnection());
@@ -173,7 +173,7 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
         return;
       }
     } else {
-      outcomes.success(route.version, c.backend, status, c.startNanos);
+      outcomes.success(exchange, route.version, c.backend, status, c.startNanos);
     }
     if (status == StatusCodes.SWITCHING_PROTOCOLS && upgrade != null) {
       finish();
@@ -194,9 +194,9 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
       @Override
       public void onFinal(InterimResponses.Final response) {
         if (response.status() >= 500) {
-          outcomes.failure(route.version, c.backend, FailureKind.SERVER_ERROR, c.startNanos);
+          outcomes.failure(exchange, route.version, c.backend, FailureKind.SERVER_ERROR, c.startNanos);
         } else {
-          outcomes.success(route.version, c.backend, response.status(), c.startNanos);
+          outcomes.success(exchange, route.version, c.backend, response.status(), c.startNanos);
         }
         finish();
         ResponseStream.relay(exchange, response);
@@ -204,7 +204,7 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
 
       @Override
       public void onFailure(IOException e) {
-        outcomes.failure(route.version, c.backend, FailureKind.RESET, c.startNanos);
+        outcomes.failure(exchange, route.version, c.backend, FailureKind.RESET, c.startNanos);
         fail(StatusCodes.BAD_GATEWAY, c.backend.address() + " failed after an interim answer: " + e.getMessage());
       }
     });
@@ -250,9 +250,9 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
         deadlines.schedule(this, Math.min(settings.firstByteTimeoutMillis(), sendTimeout - waitedMillis));
         return;
       }
-      outcomes.failure(route.version, call.backend, FailureKind.SLOW_CLIENT, call.startNanos);
+      outcomes.failure(exchange, route.version, call.backend, FailureKind.SLOW_CLIENT, call.startNanos);
     } else {
-      outcomes.failure(route.version, call.backend, FailureKind.STALLED_BODY, call.startNanos);
+      outcomes.failure(exchange, route.version, call.backend, FailureKind.STALLED_BODY, call.startNanos);
     }
     IoUtils.safeClose(relayed.getConnection(), exchange.getConnection());
   }

@@ -3,6 +3,7 @@ package io.handover.engine.proxy;
 import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.registry.Snapshot;
 import io.handover.engine.telemetry.FailureKind;
+import io.undertow.server.HttpServerExchange;
 
 /**
  * Where one request is going: the snapshot it was routed on and the version it is trying now.
@@ -25,13 +26,13 @@ final class Route {
    * The next server to try: an untried available one of the current version, else of the next
    * older active version; null when none is left. Marks it as tried.
    */
-  BackendPool.Backend nextBackend(AttemptOutcomes outcomes) {
+  BackendPool.Backend nextBackend(AttemptOutcomes outcomes, HttpServerExchange exchange) {
     BackendPool.Backend b;
     while ((b = BackendPool.of(version).choose(attempts)) == null) {
       if (failovers == 0 && attempts.size() == 0) {
         // the chosen version had no server to offer at all (all ejected or failing health
         // checks): that counts against it, or an ejected version would never be rolled back
-        outcomes.failure(version, null, FailureKind.NO_SERVER, System.nanoTime());
+        outcomes.failure(exchange, version, null, FailureKind.NO_SERVER, System.nanoTime());
       }
       if (!failover()) {
         return null;

@@ -1,6 +1,7 @@
 package io.handover.engine.registry;
 
 import io.handover.engine.telemetry.Outcomes;
+import java.util.List;
 
 /**
  * When a version is rolled back automatically: when, over the last {@code windowSeconds}, it had at
@@ -9,9 +10,14 @@ import io.handover.engine.telemetry.Outcomes;
  * {@code maxFailureRate} with the given {@code confidence}: the lower bound of the rate's Wilson
  * score interval at that level is above it. Promotion stages judge their own {@code maxFailureRate}
  * over the same window at the same level.
+ *
+ * <p>The same rule judges each endpoint on its own ({@code endpoints}: method and path templates
+ * such as {@code GET /api/cart} or {@code POST /api/order/*}; when empty, the first paths seen, see
+ * {@link io.handover.engine.telemetry.EndpointOutcomes}), so that one broken endpoint rolls the
+ * version back even when the overall rate stays below the threshold.
  */
 public record RollbackPolicy(boolean enabled, int windowSeconds, double maxFailureRate, long minRequests, boolean countMismatches,
-    double confidence) {
+    double confidence, List<String> endpoints) {
 
   /** The confidence level of a policy that gives none. */
   public static final double DEFAULT_CONFIDENCE = 0.95;
@@ -26,6 +32,7 @@ public record RollbackPolicy(boolean enabled, int windowSeconds, double maxFailu
   public static final RollbackPolicy DEFAULT = new RollbackPolicy(true, 30, 0.5, 20, true, DEFAULT_CONFIDENCE);
 
   public RollbackPolicy {
+    endpoints = List.copyOf(endpoints);
     if (windowSeconds < 1 || windowSeconds > 3600) {
       throw new IllegalArgumentException("windowSeconds must be from 1 to 3600");
     }
@@ -38,6 +45,12 @@ public record RollbackPolicy(boolean enabled, int windowSeconds, double maxFailu
     if (!(confidence >= MIN_CONFIDENCE && confidence <= MAX_CONFIDENCE)) {
       throw new IllegalArgumentException("confidence must be from " + MIN_CONFIDENCE + " to " + MAX_CONFIDENCE);
     }
+  }
+
+  /** A policy whose endpoints are the first paths seen. */
+  public RollbackPolicy(boolean enabled, int windowSeconds, double maxFailureRate, long minRequests, boolean countMismatches,
+      double confidence) {
+    this(enabled, windowSeconds, maxFailureRate, minRequests, countMismatches, confidence, List.of());
   }
 
   /** A policy at the default confidence level. */

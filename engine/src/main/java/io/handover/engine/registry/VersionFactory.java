@@ -6,6 +6,7 @@ import io.handover.api.InvalidSettingException;
 import io.handover.api.UpgradeStrategy;
 import io.handover.api.VersionInfo;
 import io.handover.engine.plugin.PluginRegistry;
+import io.handover.engine.telemetry.EndpointOutcomes;
 import io.handover.engine.telemetry.MirrorStats;
 import io.handover.engine.telemetry.Outcomes;
 import java.util.List;
@@ -36,13 +37,14 @@ final class VersionFactory {
     for (int i = 0; i < stages.size(); i++) {
       strategy(stages.get(i).to(), "promote[" + i + "].to");
     }
+    RollbackPolicy rollback = config.policies().rollbackInForce();
     return new LiveVersion(config, info(config), strategy, servers.create(config), new MirrorStats(), new Outcomes(),
-        new TransitionHistory());
+        new EndpointOutcomes(rollback.endpoints(), rollback.windowSeconds()), new TransitionHistory());
   }
 
   /** The same version with a new configuration (and strategy), around the same servers and counters. */
   static LiveVersion update(LiveVersion v, ClusterConfig config, UpgradeStrategy strategy) {
-    return new LiveVersion(config, info(config), strategy, v.servers(), v.mirrorStats(), v.outcomes(), v.history());
+    return new LiveVersion(config, info(config), strategy, v.servers(), v.mirrorStats(), v.outcomes(), v.endpoints(), v.history());
   }
 
   /** The strategy for a transition. */

@@ -2,6 +2,7 @@ package io.handover.engine.registry;
 
 import static java.util.Objects.requireNonNull;
 
+import io.handover.api.Settings;
 import io.handover.api.UpgradeStrategy;
 import io.handover.api.VersionInfo;
 import io.handover.api.VersionState;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -273,6 +275,7 @@ public final class VersionRegistry implements AutoCloseable {
     }
     // before publishing, so the guard never judges the re-activated version on the old failures
     v.outcomes().restart();
+    v.endpoints().restart();
     RolloutState state = new RolloutState(VersionState.ACTIVE, null, v.config().rollout().promotionStage(), v.config().rollout().paused());
     apply(v, v.config().withRollout(state), v.strategy(), new Transition(System.currentTimeMillis(), Transition.Kind.MANUAL,
         VersionState.ROLLED_BACK.name(), VersionState.ACTIVE.name(), "activated by an operator"), null);
@@ -317,6 +320,38 @@ public final class VersionRegistry implements AutoCloseable {
         new Decision(v.info().id(), stage, reason));
     log.info("version {} (cluster {}) promoted from {} to {} ({}): {}", v.info().version(), v.info().id(), config.mode(), promoted.mode(),
         kind.name().toLowerCase(Locale.ROOT), why);
+    return StateChange.CHANGED;
+  }
+
+  /**
+   * Gives a version a new upgradeTransition in the same mode, at an operator's request, keeping
+   * its servers, counters, history and the start of its stage (a ramp goes on where it was).
+   *
+   * @param change makes the new transition from the current one
+   * @return {@link StateChange#UNCHANGED} when the transition stays the same
+   * @throws io.handover.api.InvalidSettingException when the strategy rejects the new transition;
+   *     the field is {@code upgradeTransition.x}
+   * @throws UncheckedIOException when the change cannot be saved; nothing changes then
+   */
+  public synchronized StateChange retune(String id, UnaryOperator<Settings> change, String reason) {
+    return changing(() -> retuneNow(id, change, reason));
+  }
+
+  private StateChange retuneNow(String id, UnaryOperator<Settings> change, String reason) {
+    LiveVersion v = entries.get(id);
+    if (v == null) {
+      return StateChange.UNKNOWN;
+    }
+    ClusterConfig config = v.config();
+    Settings transition = change.apply(config.transition());
+    if (transition.asMap().equals(config.transition().asMap())) {
+      return StateChange.UNCHANGED;
+    }
+    ClusterConfig next = new ClusterConfig(config.id(), config.version(), config.servers(), transition, config.addedAtMillis(),
+        config.policies(), config.rollout(), config.containers());
+    UpgradeStrategy strategy = factory.strategy(transition, "upgradeTransition");
+    apply(v, next, strategy, new Transition(System.currentTimeMillis(), Transition.Kind.MANUAL, config.mode(), next.mode(), reason), null);
+    log.info("version {} (cluster {}) transition changed by an operator: {}", v.info().version(), id, reason);
     return StateChange.CHANGED;
   }
 

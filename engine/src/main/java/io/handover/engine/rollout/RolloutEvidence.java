@@ -1,5 +1,6 @@
 package io.handover.engine.rollout;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.registry.PromotionStage;
@@ -39,6 +40,12 @@ public final class RolloutEvidence {
     if (policy.enabled()) {
       Evidence e = rollback(policy, window);
       put(evidence.putObject("rollback"), e, e.verdict() == Evidence.Verdict.ABOVE ? "roll back" : "keep");
+      ArrayNode endpoints = evidence.putArray("endpoints");
+      version.endpoints().windows().forEach((name, outcomes) -> {
+        Evidence ee = rollback(policy, outcomes.window(policy.windowSeconds()));
+        ObjectNode node = endpoints.addObject().put("endpoint", name);
+        put(node, ee, ee.verdict() == Evidence.Verdict.ABOVE ? "roll back" : "keep");
+      });
     }
     List<PromotionStage> stages = version.config().policies().promote();
     int stage = version.config().rollout().promotionStage();

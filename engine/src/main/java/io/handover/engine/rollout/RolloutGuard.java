@@ -11,6 +11,7 @@ import io.handover.engine.registry.VersionRegistry;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -98,12 +99,39 @@ public final class RolloutGuard implements AutoCloseable {
     Outcomes.Window window = version.outcomes().window(policy.windowSeconds());
     Evidence evidence = RolloutEvidence.rollback(policy, window);
     if (evidence.verdict() != Evidence.Verdict.ABOVE) {
-      return null;
+      return endpointReason(version, policy);
     }
     return String.format(Locale.ROOT, "failure rate %.2f (%d of %d requests%s) over %d s passed %s: %s", evidence.rate(),
         evidence.failures(), evidence.samples(),
         policy.countMismatches() && window.mismatches() > 0 ? ", " + window.mismatches() + " of them mismatches" : "",
         policy.windowSeconds(), plain(policy.maxFailureRate()), evidence.bounds());
+  }
+
+  /**
+   * Why one endpoint rolls the version back, e.g. {@code GET /api/cart: 41 % failed (87 of 212
+   * requests) over 30 s passed 0.2: ...}: the one whose Wilson lower bound lies furthest above the
+   * threshold; null when none does.
+   */
+  private static String endpointReason(LiveVersion version, RollbackPolicy policy) {
+    String worstName = null;
+    Evidence worst = null;
+    Outcomes.Window worstWindow = null;
+    for (Map.Entry<String, Outcomes> e : version.endpoints().windows().entrySet()) {
+      Outcomes.Window w = e.getValue().window(policy.windowSeconds());
+      Evidence evidence = RolloutEvidence.rollback(policy, w);
+      if (evidence.verdict() == Evidence.Verdict.ABOVE && (worst == null || evidence.lower() > worst.lower())) {
+        worstName = e.getKey();
+        worst = evidence;
+        worstWindow = w;
+      }
+    }
+    if (worst == null) {
+      return null;
+    }
+    return String.format(Locale.ROOT, "%s: %.0f %% failed (%d of %d requests%s) over %d s passed %s: %s", worstName, worst.rate() * 100,
+        worst.failures(), worst.samples(),
+        policy.countMismatches() && worstWindow.mismatches() > 0 ? ", " + worstWindow.mismatches() + " of them mismatches" : "",
+        policy.windowSeconds(), plain(policy.maxFailureRate()), worst.bounds());
   }
 
   /** A rate as written in the config, e.g. {@code 0.5}. */

@@ -25,6 +25,12 @@ public final class MirrorStats {
   private final LongAdder consecutiveMatches = new LongAdder();
   private final ArrayDeque<Mismatch> last = new ArrayDeque<>();
   private volatile String lastSkipReason;
+  private final NoiseStats noise = new NoiseStats();
+
+  /** Where two servers of the older version differ. */
+  public NoiseStats noise() {
+    return noise;
+  }
 
   public void match() {
     matches.increment();

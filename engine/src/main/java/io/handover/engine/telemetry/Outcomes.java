@@ -19,11 +19,12 @@ public final class Outcomes {
   }
 
   private static final int SLOTS = 3600;
+  private final int slots;
   private final Ticker ticker;
-  private final AtomicLongArray second = new AtomicLongArray(SLOTS);
-  private final AtomicLongArray requests = new AtomicLongArray(SLOTS);
-  private final AtomicLongArray failures = new AtomicLongArray(SLOTS);
-  private final AtomicLongArray mismatches = new AtomicLongArray(SLOTS);
+  private final AtomicLongArray second;
+  private final AtomicLongArray requests;
+  private final AtomicLongArray failures;
+  private final AtomicLongArray mismatches;
   /** Seconds before this one no longer count; see {@link #restart}. */
   private volatile long countFromSecond;
 
@@ -33,7 +34,17 @@ public final class Outcomes {
 
   /** Counts by the seconds of {@code ticker} (a fake one in tests). */
   public Outcomes(Ticker ticker) {
+    this(ticker, SLOTS);
+  }
+
+  /** Keeps only the last {@code slots} seconds (1 to 3600): an endpoint needs no more than its policy's window. */
+  public Outcomes(Ticker ticker, int slots) {
     this.ticker = ticker;
+    this.slots = slots;
+    this.second = new AtomicLongArray(slots);
+    this.requests = new AtomicLongArray(slots);
+    this.failures = new AtomicLongArray(slots);
+    this.mismatches = new AtomicLongArray(slots);
     this.countFromSecond = Long.MIN_VALUE;
   }
 
@@ -56,7 +67,7 @@ public final class Outcomes {
 
   private void add(boolean failed, boolean mismatched) {
     long now = nowSecond();
-    int slot = (int) Math.floorMod(now, SLOTS);
+    int slot = Math.floorMod(now, slots);
     long seen = second.get(slot);
     if (seen != now && second.compareAndSet(slot, seen, now)) {
       // first event of this second in a slot last used an hour ago: start it afresh
@@ -82,16 +93,16 @@ public final class Outcomes {
     countFromSecond = nowSecond() + 1;
   }
 
-  /** The counts over the last {@code seconds} seconds (1 to 3600), the current one included. */
+  /** The counts over the last {@code seconds} seconds (1 to the slots kept), the current one included. */
   public Window window(int seconds) {
     long now = nowSecond();
     long from = countFromSecond;
     long r = 0;
     long f = 0;
     long m = 0;
-    for (int i = 0; i < Math.min(Math.max(seconds, 1), SLOTS) && now - i >= from; i++) {
+    for (int i = 0; i < Math.min(Math.max(seconds, 1), slots) && now - i >= from; i++) {
       long s = now - i;
-      int slot = (int) Math.floorMod(s, SLOTS);
+      int slot = Math.floorMod(s, slots);
       if (second.get(slot) == s) {
         r += requests.get(slot);
         f += failures.get(slot);

@@ -16,6 +16,7 @@ import io.handover.engine.registry.ServerAddress;
 import io.handover.engine.registry.TransitionHistory;
 import io.handover.engine.registry.VersionPolicies;
 import io.handover.engine.support.FakeTicker;
+import io.handover.engine.telemetry.EndpointOutcomes;
 import io.handover.engine.telemetry.MirrorStats;
 import io.handover.engine.telemetry.Outcomes;
 import java.util.List;
@@ -35,7 +36,8 @@ class RolloutGuardTest {
         Settings.of(Map.of("mode", "SESSION", "sessionTimeout", 60)), 0,
         new VersionPolicies(null, policy, List.of(TO_INSTANT)), RolloutState.INITIAL);
     VersionInfo info = new VersionInfo("v2", config.version(), "SESSION", config.rollout().state(), 0);
-    return new LiveVersion(config, info, null, null, new MirrorStats(), outcomes, new TransitionHistory());
+    return new LiveVersion(config, info, null, null, new MirrorStats(), outcomes,
+        new EndpointOutcomes(config.policies().rollbackInForce().endpoints(), 30), new TransitionHistory());
   }
 
   private void record(int successes, int failures) {
