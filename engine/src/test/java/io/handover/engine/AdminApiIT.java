@@ -232,7 +232,7 @@ class AdminApiIT {
 
   @Test
   void unknownPathsAre404() throws Exception {
-    for (String path : List.of("/", "/configuration", "/configuration/cluster/a/b", "/configuration/cluster/a/promote", "/statusx")) {
+    for (String path : List.of("/", "/configuration", "/configuration/cluster/a/b", "/configuration/cluster/a/promotion", "/statusx")) {
       HttpResponse<String> r = proxy.admin("GET", path);
       assertThat(r.statusCode()).as(path).isEqualTo(404);
       assertThat(JSON.readTree(r.body()).get("error").asText()).contains(path);

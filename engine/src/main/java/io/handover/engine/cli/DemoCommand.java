@@ -197,7 +197,7 @@ final class DemoCommand {
       boolean[] sticky = {false};
       boolean seen = watch(t -> {
         load.newUsers(fast ? 4 : 2);
-        if (t.share("1.0") > 0.2 && t.share("2.0") > 0.05) {
+        if (t.share("1.0") > 0.05 && t.share("2.0") > 0.05) {
           sticky[0] = true;
         }
         return sticky[0] && t.share("2.0") >= 0.6;
