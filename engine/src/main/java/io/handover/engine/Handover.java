@@ -21,6 +21,11 @@ import io.handover.engine.registry.VersionRegistry;
 import io.handover.engine.rollout.RolloutGuard;
 import io.handover.engine.store.EtcdClusterStore;
 import io.handover.engine.store.StoreRefusedException;
+import io.handover.engine.tls.ListenerTls;
+import io.handover.engine.tls.ServerCertificates;
+import io.handover.engine.tls.TlsDefaults;
+import io.handover.engine.tls.TlsFileException;
+import io.handover.engine.tls.TlsListeners;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.HttpContinueReadHandler;
@@ -29,6 +34,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.Options;
@@ -53,10 +62,12 @@ public final class Handover implements AutoCloseable {
   private final FileClusterStore stateFile;
   private final ContainerSupervisor containers;
   private final EtcdClusterStore etcd;
+  private final TlsListeners tls;
 
   private Handover(VersionRegistry registry, PluginRegistry plugins, UpgradeProxyHandler proxyHandler,
       Undertow proxyServer, Undertow adminServer, RolloutGuard guard, ActiveHealthChecker healthChecker,
-      FileClusterStore stateFile, ContainerSupervisor containers, EtcdClusterStore etcd) {
+      FileClusterStore stateFile, ContainerSupervisor containers, EtcdClusterStore etcd, TlsListeners tls) {
+    this.tls = tls;
     this.stateFile = stateFile;
     this.containers = containers;
     this.etcd = etcd;
@@ -110,6 +121,17 @@ public final class Handover implements AutoCloseable {
 
   private static Handover start(HandoverConfig config, FileClusterStore stateFile, EtcdClusterStore etcd) throws IOException {
     Clock clock = Clock.systemUTC();
+    // first: a certificate that cannot be used stops the start before anything runs
+    ServerCertificates proxyCertificates = certificates("proxy", config.proxy().tls(), clock);
+    ServerCertificates adminCertificates;
+    try {
+      adminCertificates = certificates("admin", config.admin().tls(), clock);
+    } catch (TlsFileException e) {
+      if (proxyCertificates != null) {
+        proxyCertificates.close();
+      }
+      throw e;
+    }
     HmacCookieSigner signer;
     if (config.cookieSecret() == null) {
       log.info("no cookieSecret configured: sticky cookies are signed with a random key valid for this process only");
@@ -138,8 +160,9 @@ public final class Handover implements AutoCloseable {
     ContainerSupervisor containers = ContainerSupervisor.start(registry, config.containers());
     UpgradeProxyHandler proxyHandler = new UpgradeProxyHandler(registry, config.proxySettings());
     ClientLimits limits = config.proxySettings().limits();
-    Undertow proxyServer = Undertow.builder()
+    Undertow.Builder proxyBuilder = Undertow.builder()
         .addHttpListener(config.proxy().port(), config.proxy().bindAddress())
+        .setServerOption(UndertowOptions.ENABLE_HTTP2, config.proxy().h2c())
         .setIoThreads(config.ioThreads())
         .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
         .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.proxySettings().maxRequestBodyBytes())
@@ -156,11 +179,23 @@ public final class Handover implements AutoCloseable {
         .setSocketOption(Options.CONNECTION_HIGH_WATER, limits.maxConnections())
         .setSocketOption(Options.CONNECTION_LOW_WATER, Math.max(1, limits.maxConnections() * 9 / 10))
         // answers a client's Expect: 100-continue as soon as the proxy starts reading the body
-        .setHandler(new RequestLimits(new HttpContinueReadHandler(proxyHandler), config.proxySettings()))
-        .build();
-    AdminHandler adminHandler = new AdminHandler(registry, config.adminSettings(), clock, new AdminReports(registry, plugins, containers::status));
-    Undertow adminServer = Undertow.builder()
-        .addHttpListener(config.admin().port(), config.admin().bindAddress())
+        .setHandler(new RequestLimits(new HttpContinueReadHandler(proxyHandler), config.proxySettings()));
+    if (proxyCertificates != null) {
+      proxyBuilder.addListener(tlsListener(config.proxy().bindAddress(), config.proxy().tls().port(), config.proxy().tls(), proxyCertificates));
+    }
+    Undertow proxyServer = proxyBuilder.build();
+    List<ServerCertificates> withTls = new ArrayList<>();
+    Stream.of(proxyCertificates, adminCertificates).filter(Objects::nonNull).forEach(withTls::add);
+    TlsListeners tls = new TlsListeners(withTls);
+    AdminHandler adminHandler = new AdminHandler(registry, config.adminSettings(), clock,
+        new AdminReports(registry, plugins, containers::status, tls), tls);
+    Undertow.Builder adminBuilder = Undertow.builder();
+    if (adminCertificates == null) {
+      adminBuilder.addHttpListener(config.admin().port(), config.admin().bindAddress());
+    } else {
+      adminBuilder.addListener(tlsListener(config.admin().bindAddress(), config.admin().port(), config.admin().tls(), adminCertificates));
+    }
+    Undertow adminServer = adminBuilder
         .setIoThreads(1)
         .setWorkerThreads(4)
         .setHandler(adminHandler)
@@ -169,10 +204,19 @@ public final class Handover implements AutoCloseable {
       log.warn("the admin API listens on {} without a token: anyone who can reach it can change the versions;"
           + " set configService.token, configService.tokenFile or HANDOVER_TOKEN", config.admin().bindAddress());
     }
-    proxyServer.start();
+    try {
+      proxyServer.start();
+    } catch (RuntimeException e) {
+      tls.close();
+      proxyHandler.close();
+      containers.close();
+      registry.close();
+      throw e;
+    }
     try {
       adminServer.start();
     } catch (RuntimeException e) {
+      tls.close();
       proxyServer.stop();
       proxyHandler.close();
       containers.close();
@@ -180,7 +224,7 @@ public final class Handover implements AutoCloseable {
       throw e;
     }
     Handover handover = new Handover(registry, plugins, proxyHandler, proxyServer, adminServer,
-        RolloutGuard.start(registry), ActiveHealthChecker.start(registry), stateFile, containers, etcd);
+        RolloutGuard.start(registry), ActiveHealthChecker.start(registry), stateFile, containers, etcd, tls);
     if (etcd != null) {
       try {
         etcd.join(InetAddress.getLocalHost().getHostName() + ":" + handover.proxyAddress().getPort(),
@@ -190,9 +234,23 @@ public final class Handover implements AutoCloseable {
         throw e;
       }
     }
-    log.info("proxy listening on {}, admin API on {}, {} versions, modes: {}",
-        handover.proxyAddress(), handover.adminAddress(), registry.list().size(), String.join(", ", plugins.strategyNames()));
+    log.info("proxy listening on {}{}, admin API on {}{}, {} versions, modes: {}",
+        handover.proxyAddress(), handover.proxyTlsAddress() == null ? "" : " and (TLS) " + handover.proxyTlsAddress(),
+        handover.adminAddress(), adminCertificates == null ? "" : " (TLS)", registry.list().size(),
+        String.join(", ", plugins.strategyNames()));
     return handover;
+  }
+
+  private static ServerCertificates certificates(String listener, ListenerTls tls, Clock clock) throws TlsFileException {
+    return tls == null ? null : ServerCertificates.load(listener, tls, clock);
+  }
+
+  /** An HTTPS listener on TLS 1.3/1.2 with modern suites, offering h2 by ALPN when asked to. */
+  private static Undertow.ListenerBuilder tlsListener(String host, int port, ListenerTls tls, ServerCertificates certificates) {
+    return new Undertow.ListenerBuilder().setType(Undertow.ListenerType.HTTPS).setHost(host).setPort(port)
+        .setSslContext(certificates.context())
+        .setOverrideSocketOptions(TlsDefaults.options(certificates.context()))
+        .setHttp2Enabled(tls.http2());
   }
 
   private static String hostAndPort(InetSocketAddress address) {
@@ -216,6 +274,17 @@ public final class Handover implements AutoCloseable {
   /** The address the proxy listens on (with the real port when 0 was asked for). */
   public InetSocketAddress proxyAddress() {
     return (InetSocketAddress) proxyServer.getListenerInfo().get(0).getAddress();
+  }
+
+  /** The address of the proxy's TLS listener, or null when it has none. */
+  public InetSocketAddress proxyTlsAddress() {
+    return proxyServer.getListenerInfo().stream().filter(l -> l.getProtcol().equals("https"))
+        .map(l -> (InetSocketAddress) l.getAddress()).findFirst().orElse(null);
+  }
+
+  /** The certificates of the TLS listeners (none when there are none). */
+  public TlsListeners tls() {
+    return tls;
   }
 
   /** The address the admin API listens on. */
@@ -251,6 +320,7 @@ public final class Handover implements AutoCloseable {
       etcd.close();
     }
     proxyServer.stop();
+    tls.close();
     proxyHandler.close();
     containers.close();
     registry.close();

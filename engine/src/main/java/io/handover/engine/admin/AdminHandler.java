@@ -13,6 +13,7 @@ import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.registry.StateChange;
 import io.handover.engine.registry.StoreUnreachableException;
 import io.handover.engine.registry.VersionRegistry;
+import io.handover.engine.tls.TlsListeners;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
@@ -57,8 +58,15 @@ public final class AdminHandler implements HttpHandler {
   private final RoutingHandler routes = new RoutingHandler(false);
   private final PathTemplateMatcher<Set<String>> allowed = new PathTemplateMatcher<>();
   private final HttpHandler root;
+  private final TlsListeners tls;
 
   public AdminHandler(VersionRegistry registry, AdminSettings settings, Clock clock, StatusReport status) {
+    this(registry, settings, clock, status, TlsListeners.none());
+  }
+
+  /** With {@code POST /tls/reload}, which reads the TLS listeners' certificate files again. */
+  public AdminHandler(VersionRegistry registry, AdminSettings settings, Clock clock, StatusReport status, TlsListeners tls) {
+    this.tls = requireNonNull(tls, "tls is null");
     this.registry = requireNonNull(registry, "registry is null");
     this.settings = requireNonNull(settings, "settings is null");
     this.clock = requireNonNull(clock, "clock is null");
@@ -78,6 +86,7 @@ public final class AdminHandler implements HttpHandler {
     route(Methods.POST, CLUSTERS + "/{id}/noise/accept", e -> acceptNoise(e, id(e)));
     route(Methods.GET, "/configuration/strategies", e -> sendJson(e, StatusCodes.OK, status.plugins()));
     route(Methods.GET, "/status", e -> sendJson(e, StatusCodes.OK, status.status()));
+    route(Methods.POST, "/tls/reload", this::reloadCertificates);
     routes.setInvalidMethodHandler(this::notAllowed);
     root = new AdminGuard(new BlockingHandler(routes), settings);
     routes.setFallbackHandler(e -> sendError(e, StatusCodes.NOT_FOUND, "", "no such resource: " + e.getRequestPath()));
@@ -219,6 +228,20 @@ public final class AdminHandler implements HttpHandler {
     }
     v.mirrorStats().noise().forget(accepted.asIgnores());
     sendJson(exchange, StatusCodes.OK, Map.of("ignoreJsonPointers", accepted.jsonPointers(), "ignoreHeaders", accepted.headers()));
+  }
+
+  /** 200 with what is served now; 409 naming the file when one did not load (its listener serves what it did before). */
+  private void reloadCertificates(HttpServerExchange exchange) {
+    if (tls.isEmpty()) {
+      sendError(exchange, StatusCodes.NOT_FOUND, "", "no TLS listener is configured (proxy.tls, configService.tls)");
+      return;
+    }
+    java.util.List<String> problems = tls.reload();
+    if (!problems.isEmpty()) {
+      sendError(exchange, StatusCodes.CONFLICT, "", "not reloaded, the certificates before keep serving: " + String.join("; ", problems));
+      return;
+    }
+    sendJson(exchange, StatusCodes.OK, Map.of("tls", tls.status()));
   }
 
   private byte[] readBody(HttpServerExchange exchange) throws IOException {
