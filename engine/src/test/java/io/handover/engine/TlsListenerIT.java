@@ -185,6 +185,23 @@ class TlsListenerIT {
   }
 
   @Test
+  void theAdminApiCanSpeakTlsWithItsToken() throws Exception {
+    CertificateSource admin = pem(TestCertificates.server(ca, "localhost"), "admin");
+    HandoverConfig c = HandoverConfig.ephemeral();
+    c = c.withListeners(c.proxy(), c.admin().withTls(new ListenerTls(0, List.of(admin), false, 0)))
+        .withAdminSettings(new io.handover.engine.config.AdminSettings(1024 * 1024, "t0ken", List.of()));
+    proxy = new ProxyFixture(c);
+    java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(ca.trustingIssuer()).build();
+    java.net.URI status = java.net.URI.create("https://localhost:" + proxy.adminPort() + "/status");
+    var withToken = client.send(java.net.http.HttpRequest.newBuilder(status).header("Authorization", "Bearer t0ken").build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(withToken.statusCode()).isEqualTo(200);
+    assertThat(new ObjectMapper().readTree(withToken.body()).get("tls").get(0).get("listener").asText()).isEqualTo("admin");
+    var without = client.send(java.net.http.HttpRequest.newBuilder(status).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(without.statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void anExpiredCertificateIsRefusedAtStartNamingTheFile() throws Exception {
     TestCertificates.Issued old = TestCertificates.server(ca, Instant.now().minus(Duration.ofDays(30)),
         Instant.now().minus(Duration.ofDays(1)), "a.test");

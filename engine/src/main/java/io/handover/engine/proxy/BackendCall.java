@@ -233,7 +233,13 @@ final class BackendCall {
     if (body.chunked()) {
       to.put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
     } else if (!body.complete()) {
-      to.put(Headers.CONTENT_LENGTH, exchange.getRequestContentLength());
+      long declared = exchange.getRequestContentLength();
+      if (declared >= 0) {
+        to.put(Headers.CONTENT_LENGTH, declared);
+      } else {
+        // an HTTP/2 body of no declared length, too large to hold: chunked to an HTTP/1.1 server
+        to.put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
+      }
     } else if (body.heldLength() > 0) {
       to.put(Headers.CONTENT_LENGTH, body.heldLength());
     }

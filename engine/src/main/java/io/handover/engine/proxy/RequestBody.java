@@ -3,6 +3,7 @@ package io.handover.engine.proxy;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.Protocols;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -81,16 +82,18 @@ final class RequestBody {
       Listener listener) {
     boolean chunked = exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
     long declared = exchange.getRequestContentLength();
-    if (!chunked && declared <= 0) {
+    // an HTTP/2 stream need not declare its length: its body ends with the stream
+    boolean open = !chunked && declared < 0 && exchange.getProtocol().equals(Protocols.HTTP_2_0) && !exchange.isRequestComplete();
+    if (!chunked && !open && declared <= 0) {
       listener.onBody(EMPTY);
       return;
     }
     StreamSourceChannel channel = exchange.getRequestChannel();
-    if (!chunked && declared > limit) {
+    if (!chunked && !open && declared > limit) {
       listener.onBody(new RequestBody(NO_BYTES, 0, channel, false));
       return;
     }
-    int initial = chunked ? Math.min(limit, 16 * 1024) : (int) declared;
+    int initial = chunked || open ? Math.min(limit, 16 * 1024) : (int) declared;
     new Reader(exchange, channel, limit, chunked, Math.max(initial, 1), maxBody, timeoutMillis, budget, listener).handleEvent(channel);
   }
 
