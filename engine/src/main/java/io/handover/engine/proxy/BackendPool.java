@@ -1,12 +1,14 @@
 package io.handover.engine.proxy;
 
 import com.google.common.base.Ticker;
+import io.handover.engine.registry.BackendTransport;
 import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.registry.Server;
 import io.handover.engine.registry.ServerAddress;
 import io.handover.engine.registry.Servers;
 import io.handover.engine.telemetry.FailureKind;
 import io.handover.engine.telemetry.ServerHealth;
+import io.handover.engine.tls.BackendTls;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import io.undertow.server.handlers.proxy.ProxyClient;
 import java.net.URI;
@@ -26,17 +28,30 @@ public final class BackendPool implements Servers {
   private static final Logger log = LoggerFactory.getLogger(BackendPool.class);
 
   private final Backend[] backends;
+  private final boolean http2;
   private final AtomicInteger next = new AtomicInteger();
 
   public BackendPool(List<ServerAddress> servers, PoolSettings settings, Ticker ticker) {
+    this(servers, settings, ticker, BackendTransport.PLAIN);
+  }
+
+  /** Servers spoken to as {@code transport} says: TLS, HTTP/2. */
+  public BackendPool(List<ServerAddress> servers, PoolSettings settings, Ticker ticker, BackendTransport transport) {
     ServerHealth.Policy policy = new ServerHealth.Policy(settings.ejectAfterFailures(), settings.baseEjectionMillis(),
         settings.maxEjectionMillis());
-    this.backends = servers.stream().map(s -> new Backend(s, settings, new ServerHealth(policy, ticker))).toArray(Backend[]::new);
+    BackendTls tls = BackendTls.of(transport);
+    this.http2 = transport.http2();
+    this.backends = servers.stream().map(s -> new Backend(s, settings, new ServerHealth(policy, ticker), tls)).toArray(Backend[]::new);
   }
 
   /** What the registry calls to give each new version its servers. */
   public static Servers.Factory factory(PoolSettings settings) {
-    return config -> new BackendPool(config.servers(), settings, Ticker.systemTicker());
+    return config -> new BackendPool(config.servers(), settings, Ticker.systemTicker(), config.transport());
+  }
+
+  /** Whether the servers are spoken to in HTTP/2. */
+  boolean http2() {
+    return http2;
   }
 
   /** The pool of a version, which the registry made through {@link #factory}. */
@@ -80,16 +95,16 @@ public final class BackendPool implements Servers {
     private final LoadBalancingProxyClient client;
     private final ServerHealth health;
 
-    Backend(ServerAddress address, PoolSettings settings, ServerHealth health) {
+    Backend(ServerAddress address, PoolSettings settings, ServerHealth health, BackendTls tls) {
       this.address = address;
       this.health = health;
-      this.uri = URI.create("http://" + address.authority());
+      this.uri = URI.create(tls.scheme() + "://" + address.authority());
       this.client = new LoadBalancingProxyClient()
           .setConnectionsPerThread(settings.connectionsPerThread())
           .setMaxQueueSize(settings.maxQueueSize())
           .setProblemServerRetry(settings.problemServerRetrySeconds())
           .setTtl(settings.idleTtlMillis());
-      client.addHost(uri);
+      client.addHost(uri, null, tls.ssl(), tls.options());
     }
 
     @Override

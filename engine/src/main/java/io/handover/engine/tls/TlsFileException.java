@@ -6,4 +6,8 @@ public final class TlsFileException extends java.io.IOException {
   TlsFileException(java.nio.file.Path file, String problem) {
     super(file + ": " + problem);
   }
+
+  TlsFileException(String source, String problem) {
+    super(source + ": " + problem);
+  }
 }

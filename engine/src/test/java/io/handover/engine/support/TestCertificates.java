@@ -79,7 +79,7 @@ public final class TestCertificates {
   public static Issued ca(String name) throws GeneralSecurityException {
     KeyPair keys = rsa();
     X509Certificate c = build(new X500Name("CN=" + name), keys, new X500Name("CN=" + name), keys.getPrivate(),
-        Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(1)), List.of(), true);
+        Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(1)), List.of(), true, false);
     return new Issued(c, keys.getPrivate(), c);
   }
 
@@ -87,7 +87,15 @@ public final class TestCertificates {
   public static Issued server(Issued ca, Instant from, Instant until, String... names) throws GeneralSecurityException {
     KeyPair keys = rsa();
     X509Certificate c = build(new X500Name("CN=" + names[0]), keys, new X500Name(ca.certificate().getSubjectX500Principal().getName()),
-        ca.key(), from, until, List.of(names), false);
+        ca.key(), from, until, List.of(names), false, true);
+    return new Issued(c, keys.getPrivate(), ca.certificate());
+  }
+
+  /** A server certificate for these DNS names only (no address), valid for a day. */
+  public static Issued serverNamedOnly(Issued ca, String... names) throws GeneralSecurityException {
+    KeyPair keys = rsa();
+    X509Certificate c = build(new X500Name("CN=" + names[0]), keys, new X500Name(ca.certificate().getSubjectX500Principal().getName()),
+        ca.key(), Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(1)), List.of(names), false, false);
     return new Issued(c, keys.getPrivate(), ca.certificate());
   }
 
@@ -116,17 +124,19 @@ public final class TestCertificates {
   }
 
   private static X509Certificate build(X500Name subject, KeyPair keys, X500Name issuer, PrivateKey signingKey, Instant from,
-      Instant until, List<String> names, boolean isCa) throws GeneralSecurityException {
+      Instant until, List<String> names, boolean isCa, boolean withAddress) throws GeneralSecurityException {
     try {
       X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
           Date.from(from), Date.from(until), subject, keys.getPublic());
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
       if (!names.isEmpty()) {
-        GeneralName[] alt = new GeneralName[names.size() + 1];
+        GeneralName[] alt = new GeneralName[names.size() + (withAddress ? 1 : 0)];
         for (int i = 0; i < names.size(); i++) {
           alt[i] = new GeneralName(GeneralName.dNSName, names.get(i));
         }
-        alt[names.size()] = new GeneralName(GeneralName.iPAddress, "127.0.0.1");
+        if (withAddress) {
+          alt[names.size()] = new GeneralName(GeneralName.iPAddress, "127.0.0.1");
+        }
         b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(alt));
       }
       ContentSigner signer = new JcaContentSignerBuilder("SHA256withRSA").build(signingKey);
