@@ -84,7 +84,7 @@ public final class BackendPool implements Servers {
   @Override
   public void close() {
     for (Backend b : backends) {
-      b.client.removeHost(b.uri);
+      b.close();
     }
   }
 
@@ -94,17 +94,51 @@ public final class BackendPool implements Servers {
     private final URI uri;
     private final LoadBalancingProxyClient client;
     private final ServerHealth health;
+    private final PoolSettings settings;
+    private final BackendTls tls;
+    private LoadBalancingProxyClient http2Client;
+    private URI http2Uri;
 
     Backend(ServerAddress address, PoolSettings settings, ServerHealth health, BackendTls tls) {
       this.address = address;
       this.health = health;
+      this.settings = settings;
+      this.tls = tls;
       this.uri = URI.create(tls.scheme() + "://" + address.authority());
-      this.client = new LoadBalancingProxyClient()
+      this.client = client(uri, tls);
+    }
+
+    private LoadBalancingProxyClient client(URI uri, BackendTls tls) {
+      LoadBalancingProxyClient c = new LoadBalancingProxyClient()
           .setConnectionsPerThread(settings.connectionsPerThread())
           .setMaxQueueSize(settings.maxQueueSize())
           .setProblemServerRetry(settings.problemServerRetrySeconds())
           .setTtl(settings.idleTtlMillis());
-      client.addHost(uri, null, tls.ssl(), tls.options());
+      c.addHost(uri, null, tls.ssl(), tls.options());
+      return c;
+    }
+
+    /**
+     * The connections for gRPC calls, which need HTTP/2: those of the version when it is spoken to
+     * in HTTP/2, else a second pool in HTTP/2 (h2c, or h2 over its TLS), made at the first call.
+     */
+    synchronized ProxyClient http2Client() {
+      BackendTls h2 = tls.http2();
+      if (h2 == tls) {
+        return client;
+      }
+      if (http2Client == null) {
+        http2Uri = URI.create(h2.scheme() + "://" + address.authority());
+        http2Client = client(http2Uri, h2);
+      }
+      return http2Client;
+    }
+
+    synchronized void close() {
+      client.removeHost(uri);
+      if (http2Client != null) {
+        http2Client.removeHost(http2Uri);
+      }
     }
 
     @Override

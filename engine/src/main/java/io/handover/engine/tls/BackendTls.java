@@ -70,6 +70,15 @@ public record BackendTls(String scheme, XnioSsl ssl, OptionMap options) {
     }
   }
 
+  /** The same servers in HTTP/2: h2 over the same TLS, or h2c with prior knowledge. */
+  public BackendTls http2() {
+    if (scheme.equals("http")) {
+      return new BackendTls("h2c-prior", null, OptionMap.EMPTY);
+    }
+    return scheme.equals("https") && !options.get(UndertowOptions.ENABLE_HTTP2, false)
+        ? new BackendTls("https", ssl, OptionMap.create(UndertowOptions.ENABLE_HTTP2, true)) : this;
+  }
+
   /** Checks the chain against the trusted CAs, never the host name. */
   private static final class ChainOnly extends javax.net.ssl.X509ExtendedTrustManager {
     private final javax.net.ssl.X509TrustManager delegate;
