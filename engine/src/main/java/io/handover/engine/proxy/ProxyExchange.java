@@ -209,6 +209,7 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
     } else {
       outcomes.success(exchange, route.version, c.backend, status, c.startNanos);
     }
+    AccessLog.served(exchange, route.version, c.backend);
     if (status == StatusCodes.SWITCHING_PROTOCOLS && upgrade != null) {
       finish();
       ResponseStream.upgrade(exchange, result);
@@ -232,6 +233,7 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
         } else {
           outcomes.success(exchange, route.version, c.backend, response.status(), c.startNanos);
         }
+        AccessLog.served(exchange, route.version, c.backend);
         finish();
         ResponseStream.relay(exchange, response);
       }
