@@ -282,6 +282,7 @@ public final class Handover implements AutoCloseable {
     Handover handover = new Handover(registry, plugins, proxyHandler, proxyServer, adminServer,
         RolloutGuard.start(registry), ActiveHealthChecker.start(registry), stateFile, containers, etcd, meters, config.operations(), tls);
     bindListenerMeters(meters, "proxy", proxyServer);
+    bindCertificateMeters(meters, tls);
     lifecycle.started = true;
     if (etcd != null) {
       try {
@@ -337,6 +338,18 @@ public final class Handover implements AutoCloseable {
           .description("Bytes read from clients").tags(tags).register(meters);
       FunctionCounter.builder("handover.listener.sent.bytes", stats, ConnectorStatistics::getBytesSent)
           .description("Bytes written to clients").tags(tags).register(meters);
+    }
+  }
+
+  /** Each served certificate's expiry, so that an alert can fire before it passes; follows reloads. */
+  private static void bindCertificateMeters(MeterRegistry meters, TlsListeners tls) {
+    for (ServerCertificates certs : tls.listeners()) {
+      for (int i = 0; i < certs.size(); i++) {
+        int index = i;
+        Gauge.builder("handover.tls.certificate.not.after", certs, c -> c.notAfterEpochSeconds(index))
+            .description("When the served certificate expires, in seconds since the epoch")
+            .baseUnit("seconds").tags("listener", certs.listener(), "file", certs.file(i)).register(meters);
+      }
     }
   }
 

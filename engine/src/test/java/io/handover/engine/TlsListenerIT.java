@@ -182,6 +182,10 @@ class TlsListenerIT {
     assertThat(cert.get("names").get(0).asText()).isEqualTo("a.test");
     assertThat(Instant.parse(cert.get("notAfter").asText())).isEqualTo(site.certificate().getNotAfter().toInstant());
     assertThat(cert.get("file").asText()).endsWith("site.p12");
+    String metrics = proxy.admin("GET", "/metrics").body();
+    assertThat(metrics).containsPattern("handover_tls_certificate_not_after_seconds\\{file=\"[^\"]*site.p12\",listener=\"proxy\"\\} "
+        + "[0-9.E]+");
+    assertThat(metrics).contains(String.valueOf((double) site.certificate().getNotAfter().toInstant().getEpochSecond()).substring(0, 6));
   }
 
   @Test

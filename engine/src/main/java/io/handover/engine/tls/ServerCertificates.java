@@ -132,6 +132,26 @@ public final class ServerCertificates implements AutoCloseable {
     return new Status(listenerName, certs, loadedAt.toString(), lastError);
   }
 
+  /** How many certificates the listener has (their order is the config's, kept over reloads). */
+  public int size() {
+    return sources.size();
+  }
+
+  /** The file the certificate at {@code index} is read from. */
+  public String file(int index) {
+    return sources.get(index).certificate().toString();
+  }
+
+  /** When the certificate at {@code index} now served expires, in seconds since the epoch. */
+  public double notAfterEpochSeconds(int index) {
+    return generations[0].certificates().get(index).notAfter().getEpochSecond();
+  }
+
+  /** The listener's name, e.g. {@code proxy}. */
+  public String listener() {
+    return listenerName;
+  }
+
   /** A listener's certificates as {@code /status} shows them; times are ISO-8601 UTC. */
   public record Status(String listener, List<CertificateStatus> certificates, String loadedAt, String lastReloadError) {}
 

@@ -38,6 +38,10 @@ public final class TlsListeners implements AutoCloseable {
     return problems;
   }
 
+  public List<ServerCertificates> listeners() {
+    return listeners;
+  }
+
   public List<ServerCertificates.Status> status() {
     return listeners.stream().map(ServerCertificates::status).toList();
   }
