@@ -75,6 +75,26 @@ class GrpcIT {
             }
             answer.onCompleted();
           }
+
+          @Override
+          public StreamObserver<SimpleRequest> bidiStreamingRpc(StreamObserver<SimpleResponse> answer) {
+            return new StreamObserver<>() {
+              @Override
+              public void onNext(SimpleRequest r) {
+                answer.onNext(SimpleResponse.newBuilder().setResponseMessage(label + " echo " + r.getRequestMessage()).build());
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                // the client went away: nothing to answer
+              }
+
+              @Override
+              public void onCompleted() {
+                answer.onCompleted();
+              }
+            };
+          }
         })
         .build().start();
     servers.add(s);
@@ -122,6 +142,36 @@ class GrpcIT {
     }
     Awaitility.await().atMost(Duration.ofSeconds(10))
         .until(() -> proxy.handover().registry().find(id2).orElseThrow().rollout().state() == VersionState.ROLLED_BACK);
+  }
+
+  @Test
+  void aBidiStreamPassesThroughWithoutWaitingForTheClientsEnd() throws Exception {
+    proxy.addVersionOn("1.0", null, null, server("v1", null));
+    java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+    StreamObserver<SimpleRequest> out = SimpleServiceGrpc.newStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+        .bidiStreamingRpc(new StreamObserver<>() {
+          @Override
+          public void onNext(SimpleResponse r) {
+            got.add(r.getResponseMessage());
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            got.add("error " + t);
+          }
+
+          @Override
+          public void onCompleted() {
+            got.add("done");
+          }
+        });
+    for (int i = 0; i < 3; i++) {
+      // each message is answered while the client's side of the stream is still open
+      out.onNext(request("m" + i));
+      assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("v1 echo m" + i);
+    }
+    out.onCompleted();
+    assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("done");
   }
 
   @Test

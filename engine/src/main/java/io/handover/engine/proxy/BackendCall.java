@@ -217,7 +217,7 @@ final class BackendCall {
       uploading = true;
       if (connection.isMultiplexingSupported() || exchange.getProtocol().equals(io.undertow.util.Protocols.HTTP_2_0)) {
         // a streaming call's messages go on as they come, not when an HTTP/2 frame buffer fills
-        FlushingPump.start(body.rest(), ch, exchange.getConnection().getByteBufferPool(), new FlushingPump.Listener() {
+        FlushingPump.start(body.rest(), ch, exchange.getConnection().getByteBufferPool(), body.heldLength() > 0, new FlushingPump.Listener() {
           @Override
           public void onEnd(StreamSinkChannel sink) {
             finishBody(result, sink);
@@ -284,11 +284,14 @@ final class BackendCall {
       to.put(Headers.TE, "trailers");
     }
     if (connection.isMultiplexingSupported()) {
-      // HTTP/2 frames the body itself: a length when it is known, never Transfer-Encoding
+      // HTTP/2 frames the body itself: a length when it is known; else Transfer-Encoding, which
+      // Undertow's HTTP/2 client takes for "a body follows" and does not send
       if (body.complete()) {
         to.put(Headers.CONTENT_LENGTH, body.heldLength());
       } else if (exchange.getRequestContentLength() >= 0) {
         to.put(Headers.CONTENT_LENGTH, exchange.getRequestContentLength());
+      } else {
+        to.put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
       }
     } else if (body.chunked()) {
       to.put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());

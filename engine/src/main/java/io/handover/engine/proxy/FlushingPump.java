@@ -37,7 +37,8 @@ final class FlushingPump {
   /** Whether bytes were written since the last flush: an empty flush of an HTTP/2 response would send its head alone. */
   private boolean dirty;
 
-  private FlushingPump(StreamSourceChannel source, StreamSinkChannel sink, ByteBufferPool pool, Listener listener) {
+  private FlushingPump(StreamSourceChannel source, StreamSinkChannel sink, ByteBufferPool pool, Listener listener, boolean written) {
+    this.dirty = written;
     this.source = source;
     this.sink = sink;
     this.listener = listener;
@@ -46,8 +47,9 @@ final class FlushingPump {
     buffer.clear().flip(); // empty: nothing to write yet
   }
 
-  static void start(StreamSourceChannel source, StreamSinkChannel sink, ByteBufferPool pool, Listener listener) {
-    FlushingPump pump = new FlushingPump(source, sink, pool, listener);
+  /** @param written whether bytes were written to the sink before, which the first pause must flush too */
+  static void start(StreamSourceChannel source, StreamSinkChannel sink, ByteBufferPool pool, boolean written, Listener listener) {
+    FlushingPump pump = new FlushingPump(source, sink, pool, listener, written);
     source.getReadSetter().set(ch -> pump.run());
     sink.getWriteSetter().set(ch -> pump.run());
     pump.run();

@@ -93,10 +93,12 @@ final class ResponseStream {
       }
     };
     StreamSinkChannel sink = exchange.getResponseChannel();
+    boolean hadStart = start != null && start.hasRemaining();
     boolean http2 = exchange.getProtocol().equals(Protocols.HTTP_2_0) || backend instanceof ClientConnection c && c.isMultiplexingSupported();
     Runnable transfer = http2
         // each part goes out as it comes: a stream (gRPC, events) must not wait in an HTTP/2 frame buffer
-        ? () -> FlushingPump.start(rest, sink, exchange.getConnection().getByteBufferPool(), new FlushingPump.Listener() {
+        ? () -> FlushingPump.start(rest, sink, exchange.getConnection().getByteBufferPool(), hadStart,
+            new FlushingPump.Listener() {
           @Override
           public void onEnd(StreamSinkChannel ch) {
             finish.handleEvent(ch);
