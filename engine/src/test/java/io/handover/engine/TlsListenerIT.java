@@ -121,6 +121,26 @@ class TlsListenerIT {
   }
 
   @Test
+  void aNameWithAnRsaCertificateGetsItEvenWhenAnotherNamesEcCertificateIsListed() throws Exception {
+    // clients prefer ECDSA: the EC certificate of ec.test must not be served for a.test
+    startProxy(0, pem(TestCertificates.server(ca, "a.test"), "a"), pem(TestCertificates.serverEc(ca, "ec.test"), "ec"),
+        pem(TestCertificates.serverEc(ca, "a.test"), "a-ec"));
+    try (SSLSocket ec = connect("ec.test"); SSLSocket other = connect("other.test")) {
+      assertThat(served(ec).getSubjectX500Principal().getName()).isEqualTo("CN=ec.test");
+      assertThat(served(ec).getPublicKey().getAlgorithm()).isEqualTo("EC");
+      // no certificate covers other.test: the first one's names, of the client's preferred type
+      assertThat(served(other).getSubjectX500Principal().getName()).isEqualTo("CN=a.test");
+    }
+    proxy.close();
+    proxy = null;
+    startProxy(0, pem(TestCertificates.server(ca, "a.test"), "a2"), pem(TestCertificates.serverEc(ca, "ec.test"), "ec2"));
+    try (SSLSocket a = connect("a.test")) {
+      assertThat(served(a).getSubjectX500Principal().getName()).isEqualTo("CN=a.test");
+      assertThat(served(a).getPublicKey().getAlgorithm()).isEqualTo("RSA");
+    }
+  }
+
+  @Test
   void anAdminReloadSwapsTheCertificateWithoutDroppingAConnection() throws Exception {
     TestCertificates.Issued first = TestCertificates.server(ca, "a.test");
     startProxy(0, pem(first, "a"));

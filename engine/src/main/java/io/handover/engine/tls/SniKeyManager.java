@@ -55,16 +55,24 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     Generation g = generations.get()[0];
     String host = requestedHost(handshake);
     List<LoadedCertificate> certs = g.certificates();
+    boolean covered = false;
     if (host != null) {
       for (int i = 0; i < certs.size(); i++) {
-        if (certs.get(i).covers(host) && certs.get(i).algorithm().equals(keyType)) {
-          return g.number() + ":" + i;
+        if (certs.get(i).covers(host)) {
+          covered = true;
+          if (certs.get(i).algorithm().equals(keyType)) {
+            return g.number() + ":" + i;
+          }
         }
       }
     }
-    // no name, or none covers it: the first certificate of this key type
+    if (covered) {
+      // the name has certificates, none of this key type: the handshake asks for the next type
+      return null;
+    }
+    // no name, or none covers it: the first certificate (or one for the same names, of this key type)
     for (int i = 0; i < certs.size(); i++) {
-      if (certs.get(i).algorithm().equals(keyType)) {
+      if (certs.get(i).names().equals(certs.get(0).names()) && certs.get(i).algorithm().equals(keyType)) {
         return g.number() + ":" + i;
       }
     }

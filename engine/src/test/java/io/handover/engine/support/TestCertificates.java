@@ -91,6 +91,16 @@ public final class TestCertificates {
     return new Issued(c, keys.getPrivate(), ca.certificate());
   }
 
+  /** A server certificate with an EC (P-256) key for these DNS names, valid for a day. */
+  public static Issued serverEc(Issued ca, String... names) throws GeneralSecurityException {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(256);
+    KeyPair keys = g.generateKeyPair();
+    X509Certificate c = build(new X500Name("CN=" + names[0]), keys, new X500Name(ca.certificate().getSubjectX500Principal().getName()),
+        ca.key(), Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(1)), List.of(names), false, false);
+    return new Issued(c, keys.getPrivate(), ca.certificate());
+  }
+
   /** A server certificate for these DNS names only (no address), valid for a day. */
   public static Issued serverNamedOnly(Issued ca, String... names) throws GeneralSecurityException {
     KeyPair keys = rsa();
