@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * connection is closed. Undertow's parser already refuses bare CR, LF or NUL in a header, a space
  * before the colon, two {@code Content-Length} or {@code Transfer-Encoding} headers, both at once,
  * and a request head longer than its {@code MAX_HEADER_SIZE} (all with {@code 400} and a close);
- * this handler covers what it lets through. Each kind of refusal is logged at most once per
+ * this handler covers what it lets through, and a client address past {@code maxConnectionsPerClient}
+ * ({@code 429}). Each kind of refusal is logged at most once per
  * {@value #LOG_INTERVAL_SECONDS} seconds with how many there were. Runs on the IO thread.
  */
 public final class RequestLimits implements HttpHandler {
@@ -42,7 +43,8 @@ public final class RequestLimits implements HttpHandler {
     BAD_CONTENT_LENGTH(400, "Content-Length must be one decimal number below 2^63"),
     BODY_TOO_LARGE(413, "the request body is larger than the proxy accepts"),
     BAD_TRANSFER_ENCODING(400, "Transfer-Encoding must end in chunked (and HTTP/1.0 has none)"),
-    UNKNOWN_TRANSFER_CODING(501, "only the chunked transfer coding is supported");
+    UNKNOWN_TRANSFER_CODING(501, "only the chunked transfer coding is supported"),
+    TOO_MANY_CONNECTIONS(429, "too many connections from this client (maxConnectionsPerClient)");
 
     final int status;
     final String reason;
@@ -64,11 +66,13 @@ public final class RequestLimits implements HttpHandler {
   private final HttpHandler next;
   private final ClientLimits limits;
   private final long maxBodyBytes;
+  private final ClientConnections connections;
 
   public RequestLimits(HttpHandler next, ProxySettings settings) {
     this.next = requireNonNull(next, "next is null");
     this.limits = settings.limits();
     this.maxBodyBytes = settings.maxRequestBodyBytes();
+    this.connections = new ClientConnections(limits.maxConnectionsPerClient());
     for (Refusal r : Refusal.values()) {
       tallies.put(r, new Tally());
     }
@@ -76,7 +80,7 @@ public final class RequestLimits implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
-    Refusal refusal = check(exchange);
+    Refusal refusal = connections.admit(exchange) ? check(exchange) : Refusal.TOO_MANY_CONNECTIONS;
     if (refusal == null) {
       next.handleRequest(exchange);
       return;
