@@ -164,6 +164,10 @@ public final class Handover implements AutoCloseable {
         .addHttpListener(config.admin().port(), config.admin().bindAddress())
         .setIoThreads(1)
         .setWorkerThreads(4)
+        // the proxy's deadlines: a head, a body or an idle connection that stalls is closed
+        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, limits.headerReadTimeoutMillis())
+        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, limits.keepAliveTimeoutMillis())
+        .setSocketOption(Options.READ_TIMEOUT, limits.bodyReadTimeoutMillis())
         .setHandler(adminHandler)
         .build();
     if (config.adminSettings().token() == null && !isLoopback(config.admin().bindAddress())) {

@@ -13,18 +13,20 @@ import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.registry.StateChange;
 import io.handover.engine.registry.StoreUnreachableException;
 import io.handover.engine.registry.VersionRegistry;
+import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.RequestTooBigException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.util.Headers;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.PathTemplateMatch;
 import io.undertow.util.PathTemplateMatcher;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -34,6 +36,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
 
 /**
  * The admin REST API, compatible with the original one: {@code PUT /configuration/cluster},
@@ -41,14 +44,16 @@ import org.slf4j.LoggerFactory;
  * {@code POST /configuration/cluster/{id}/activate}, {@code .../rollback}, {@code .../promote},
  * {@code .../pause}, {@code .../resume} and {@code .../abort},
  * {@code GET /configuration/strategies} and {@code GET /status}; any other method on these paths
- * gets 405 with {@code Allow}. Routed by Undertow's {@link RoutingHandler} and run by
- * {@link BlockingHandler} on the admin listener's own worker threads: bodies are read with blocking
- * IO and changes are saved to disk before they are acknowledged.
+ * gets 405 with {@code Allow}. A request's body is read whole on the IO thread first, so that a
+ * slow upload holds no worker (the listener's read deadline ends one that stalls); then it is routed
+ * by Undertow's {@link RoutingHandler} and run by {@link BlockingHandler} on the admin listener's
+ * own worker threads, where changes are saved to disk before they are acknowledged.
  */
 public final class AdminHandler implements HttpHandler {
 
   private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
   private static final String CLUSTERS = "/configuration/cluster";
+  private static final AttachmentKey<byte[]> BODY = AttachmentKey.create(byte[].class);
 
   private final VersionRegistry registry;
   private final AdminSettings settings;
@@ -79,7 +84,8 @@ public final class AdminHandler implements HttpHandler {
     route(Methods.GET, "/configuration/strategies", e -> sendJson(e, StatusCodes.OK, status.plugins()));
     route(Methods.GET, "/status", e -> sendJson(e, StatusCodes.OK, status.status()));
     routes.setInvalidMethodHandler(this::notAllowed);
-    root = new AdminGuard(new BlockingHandler(routes), settings);
+    HttpHandler blocking = new BlockingHandler(routes);
+    root = new AdminGuard(exchange -> readBodyThen(exchange, blocking), settings);
     routes.setFallbackHandler(e -> sendError(e, StatusCodes.NOT_FOUND, "", "no such resource: " + e.getRequestPath()));
   }
 
@@ -221,18 +227,33 @@ public final class AdminHandler implements HttpHandler {
     sendJson(exchange, StatusCodes.OK, Map.of("ignoreJsonPointers", accepted.jsonPointers(), "ignoreHeaders", accepted.headers()));
   }
 
-  private byte[] readBody(HttpServerExchange exchange) throws IOException {
+  /** Reads the whole body without blocking (at most maxBodyBytes), then hands the request to a worker. */
+  private void readBodyThen(HttpServerExchange exchange, HttpHandler next) {
     long limit = settings.maxBodyBytes();
     if (exchange.getRequestContentLength() > limit) {
-      throw new BodyTooLargeException(limit);
+      exchange.setPersistent(false);
+      sendError(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "", new BodyTooLargeException(limit).getMessage());
+      return;
     }
-    try (InputStream in = exchange.getInputStream()) {
-      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-      if (body.length > limit) {
-        throw new BodyTooLargeException(limit);
+    Receiver receiver = exchange.getRequestReceiver();
+    receiver.setMaxBufferSize((int) Math.min(Integer.MAX_VALUE - 8, limit));
+    receiver.receiveFullBytes((ex, body) -> {
+      ex.putAttachment(BODY, body);
+      ex.dispatch(next);
+    }, (ex, e) -> {
+      ex.setPersistent(false);
+      if (e instanceof RequestTooBigException) {
+        sendError(ex, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "", new BodyTooLargeException(limit).getMessage());
+      } else {
+        // the client went away or stalled past the read deadline: nobody to answer
+        IoUtils.safeClose(ex.getConnection());
       }
-      return body;
-    }
+    });
+  }
+
+  private static byte[] readBody(HttpServerExchange exchange) {
+    byte[] body = exchange.getAttachment(BODY);
+    return body == null ? new byte[0] : body;
   }
 
   private void notAllowed(HttpServerExchange exchange) {
