@@ -8,12 +8,7 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import io.undertow.util.Protocols;
-import java.util.EnumMap;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns away, before anything is routed or forwarded, requests whose head is too large or whose
@@ -23,12 +18,10 @@ import org.slf4j.LoggerFactory;
  * and a request head longer than its {@code MAX_HEADER_SIZE} (all with {@code 400} and a close);
  * this handler covers what it lets through, and a client address past {@code maxConnectionsPerClient}
  * ({@code 429}). Each kind of refusal is logged at most once per
- * {@value #LOG_INTERVAL_SECONDS} seconds with how many there were. Runs on the IO thread.
+ * {@value ClientErrorLog#INTERVAL_SECONDS} seconds with how many there were. Runs on the IO thread.
  */
 public final class RequestLimits implements HttpHandler {
 
-  private static final Logger log = LoggerFactory.getLogger(RequestLimits.class);
-  static final int LOG_INTERVAL_SECONDS = 10;
   /** Nineteen digits may already overflow a long; eighteen never do. */
   private static final int MAX_LENGTH_DIGITS = 18;
 
@@ -55,14 +48,7 @@ public final class RequestLimits implements HttpHandler {
     }
   }
 
-  /** How often one kind of refusal happened, and when it was last logged. */
-  private static final class Tally {
-    final AtomicLong count = new AtomicLong();
-    final AtomicLong reported = new AtomicLong();
-    final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_INTERVAL_SECONDS * 1_000_000_000L);
-  }
-
-  private final Map<Refusal, Tally> tallies = new EnumMap<>(Refusal.class);
+  private final ClientErrorLog errors = new ClientErrorLog(RequestLimits.class);
   private final HttpHandler next;
   private final ClientLimits limits;
   private final long maxBodyBytes;
@@ -73,9 +59,6 @@ public final class RequestLimits implements HttpHandler {
     this.limits = settings.limits();
     this.maxBodyBytes = settings.maxRequestBodyBytes();
     this.connections = new ClientConnections(limits.maxConnectionsPerClient());
-    for (Refusal r : Refusal.values()) {
-      tallies.put(r, new Tally());
-    }
   }
 
   @Override
@@ -85,7 +68,7 @@ public final class RequestLimits implements HttpHandler {
       next.handleRequest(exchange);
       return;
     }
-    report(refusal, exchange);
+    errors.report(refusal.status, refusal.reason, exchange);
     // what follows this head cannot be trusted to be the next request
     exchange.setPersistent(false);
     if (refusal == Refusal.CONNECT) {
@@ -193,17 +176,5 @@ public final class RequestLimits implements HttpHandler {
       }
     }
     return true;
-  }
-
-  private void report(Refusal refusal, HttpServerExchange exchange) {
-    Tally tally = tallies.get(refusal);
-    long total = tally.count.incrementAndGet();
-    long now = System.nanoTime();
-    long last = tally.lastLogNanos.get();
-    if (now - last >= LOG_INTERVAL_SECONDS * 1_000_000_000L && tally.lastLogNanos.compareAndSet(last, now)) {
-      long since = total - tally.reported.getAndSet(total);
-      log.warn("refused {} request(s) with {} since the last report: {} (latest from {})", since, refusal.status,
-          refusal.reason, exchange.getSourceAddress());
-    }
   }
 }
