@@ -2,9 +2,11 @@ package io.handover.engine.support;
 
 import io.handover.engine.cli.HandoverCli;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +14,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The {@code handover} command in a JVM of its own, on this test's classpath, with every line it
@@ -37,12 +42,8 @@ public final class HandoverProcess implements AutoCloseable {
 
   /** Starts {@code handover -configFile=CONFIG -logLevel=INFO} and waits until it listens. */
   public static HandoverProcess start(Path config) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        // quick to start and small: the process lives for a moment
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-Xss512k",
-        "-cp", System.getProperty("java.class.path"), HandoverCli.class.getName(),
-        "-configFile=" + config, "-logLevel=INFO"));
+    List<String> command = new ArrayList<>(launch());
+    command.addAll(List.of("-configFile=" + config, "-logLevel=INFO"));
     HandoverProcess p = new HandoverProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     try {
       p.ports.get(60, TimeUnit.SECONDS);
@@ -51,6 +52,71 @@ public final class HandoverProcess implements AutoCloseable {
       throw new AssertionError("handover did not start: " + p.lines, e);
     }
     return p;
+  }
+
+  private static List<String> launch;
+
+  /**
+   * The java command up to the arguments. The first call archives the classes a start loads
+   * (class data sharing, which takes JARs only, so class folders are put in JARs first): later
+   * starts take about half as long, which counts in a test that starts fifty processes.
+   */
+  private static synchronized List<String> launch() throws IOException, InterruptedException {
+    if (launch != null) {
+      return launch;
+    }
+    List<String> base = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // quick to start and small: the process lives for a moment
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-Xss512k", "-Xlog:disable");
+    Path work = Files.createTempDirectory("handover-process");
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try (Stream<Path> files = Files.walk(work)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException ignored) {
+        // a temporary folder left behind
+      }
+    }, "handover-process-cleanup"));
+    List<String> classpath = new ArrayList<>();
+    int folders = 0;
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path path = Path.of(entry);
+      if (Files.isDirectory(path)) {
+        Path jar = work.resolve("classes-" + folders++ + ".jar");
+        jar(path, jar);
+        classpath.add(jar.toString());
+      } else if (Files.exists(path)) {
+        classpath.add(entry);
+      }
+    }
+    String cp = String.join(File.pathSeparator, classpath);
+    Path archive = work.resolve("classes.jsa");
+    Path config = Files.writeString(work.resolve("handover.json"),
+        "{\"proxy\":{\"port\":0,\"bindAddress\":\"127.0.0.1\"},\"configService\":{\"port\":0}}");
+    List<String> training = new ArrayList<>(base);
+    training.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-cp", cp, HandoverCli.class.getName(),
+        "-configFile=" + config, "-logLevel=INFO"));
+    launch = training.subList(0, training.size() - 2);
+    try {
+      start(config).close();
+    } finally {
+      List<String> command = new ArrayList<>(base);
+      if (Files.exists(archive)) {
+        command.add("-XX:SharedArchiveFile=" + archive);
+      }
+      command.addAll(List.of("-cp", cp, HandoverCli.class.getName()));
+      launch = List.copyOf(command);
+    }
+    return launch;
+  }
+
+  private static void jar(Path folder, Path jar) throws IOException {
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(folder)) {
+      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        out.putNextEntry(new JarEntry(folder.relativize(file).toString().replace(File.separatorChar, '/')));
+        Files.copy(file, out);
+        out.closeEntry();
+      }
+    }
   }
 
   private void read() {
