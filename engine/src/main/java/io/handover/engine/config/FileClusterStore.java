@@ -8,6 +8,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -66,9 +67,14 @@ public final class FileClusterStore implements ClusterStore, Closeable {
     if (!Files.exists(file)) {
       return List.of();
     }
+    byte[] content = Files.readAllBytes(file);
+    if (new String(content, StandardCharsets.UTF_8).isBlank()) {
+      // e.g. emptied by hand to start over: no versions, as [] says
+      return List.of();
+    }
     List<ClusterJson.Wrapper> saved;
     try {
-      saved = Json.read(Files.readAllBytes(file), ClusterJson.LIST);
+      saved = Json.read(content, ClusterJson.LIST);
     } catch (JsonInputException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
