@@ -7,7 +7,9 @@ import io.handover.engine.telemetry.Outcomes;
 import io.handover.engine.registry.PromotionStage;
 import io.handover.engine.registry.RollbackPolicy;
 import io.handover.engine.registry.Snapshot;
+import io.handover.engine.registry.VersionPolicies;
 import io.handover.engine.registry.VersionRegistry;
+import io.handover.engine.telemetry.StickyClientCounts;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches the rollout of the newest active version that has an older active version behind it:
  * rolls it back when its failure rate passes its rollback policy, and otherwise promotes it to its
- * next stage when that stage's conditions hold.
+ * next stage when that stage's conditions hold; with {@code retireWhenDrained}, retires the older
+ * versions no sticky client uses any more ({@link Drain}).
  *
  * <p>Runs on one daemon thread of its own every 250 ms. It only reads the counters the request
  * path keeps and never blocks it; a change it makes is saved by the registry on this thread.
@@ -40,6 +43,8 @@ public final class RolloutGuard implements AutoCloseable {
     return t;
   });
   private long lastErrorLog;
+  private long lastSweep;
+  private static final long SWEEP_EVERY_MILLIS = 5_000;
 
   private RolloutGuard(VersionRegistry registry) {
     this.registry = requireNonNull(registry, "registry is null");
@@ -68,6 +73,7 @@ public final class RolloutGuard implements AutoCloseable {
   void check() {
     Snapshot snapshot = registry.snapshot();
     LiveVersion newest = snapshot.newestActive();
+    sweepStickyClients(snapshot, newest);
     if (newest == null || snapshot.activeOlderThan(newest) == null) {
       return;
     }
@@ -82,7 +88,39 @@ public final class RolloutGuard implements AutoCloseable {
       String passed = PromotionCheck.passed(stages.get(stage).when(), newest, System.currentTimeMillis());
       if (passed != null) {
         registry.promoteAutomatically(newest, stage, passed);
+        return;
       }
+    }
+    if (newest.config().policies().retireWhenDrained()) {
+      retireDrained(snapshot, newest);
+    }
+  }
+
+  /** Retires each older active version that no sticky client uses any more. */
+  private void retireDrained(Snapshot snapshot, LiveVersion newest) {
+    long now = System.currentTimeMillis();
+    for (LiveVersion v : snapshot.all()) {
+      if (v != newest && v.info().isActive()) {
+        Drain drain = Drain.of(newest, v, registry.stickyClients(), now);
+        if (drain.drained()) {
+          registry.retireAutomatically(v, drain.reason());
+        }
+      }
+    }
+  }
+
+  /** Every few seconds: forgets the sticky clients idle for longer than they count, and versions that went. */
+  private void sweepStickyClients(Snapshot snapshot, LiveVersion newest) {
+    long now = System.currentTimeMillis();
+    if (now - lastSweep < SWEEP_EVERY_MILLIS) {
+      return;
+    }
+    lastSweep = now;
+    StickyClientCounts counts = registry.stickyClients();
+    counts.retainOnly(snapshot.all().stream().filter(v -> v.info().isActive()).map(v -> v.info().id()).toList());
+    if (newest != null) {
+      long idle = VersionPolicies.drainIdleMillis(newest.config().transition());
+      snapshot.all().forEach(v -> counts.sweep(v.info().id(), idle));
     }
   }
 
