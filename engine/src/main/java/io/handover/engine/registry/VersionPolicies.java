@@ -1,5 +1,6 @@
 package io.handover.engine.registry;
 
+import io.handover.api.Settings;
 import java.util.List;
 
 /**
@@ -36,7 +37,7 @@ public record VersionPolicies(HealthCheck healthCheck, RollbackPolicy rollback, 
    * transition}: a SESSION's {@code sessionTimeout} (no cookie it signed is valid longer), else
    * {@link #DEFAULT_DRAIN_IDLE_MILLIS}.
    */
-  public static long drainIdleMillis(io.handover.api.Settings transition) {
+  public static long drainIdleMillis(Settings transition) {
     if ("SESSION".equals(transition.string("mode").orElse(""))) {
       return transition.number("sessionTimeout").map(n -> n.longValue() * 1000).orElse(DEFAULT_DRAIN_IDLE_MILLIS);
     }

@@ -27,11 +27,21 @@ public record Drain(long clients, boolean capped, long lastSeenMillis, long idle
 
   /** What is known of {@code older}'s sticky clients while {@code newest} is the newest active version. */
   public static Drain of(LiveVersion newest, LiveVersion older, StickyClientCounts counts, long nowMillis) {
+    return of(newest, older, counts, nowMillis, true);
+  }
+
+  /**
+   * The same; without {@code countClients}, {@code clients} is -1 unless the version is drained
+   * (then 0): the last visit of any client decides, and counting each one is left to {@code /status}.
+   */
+  static Drain of(LiveVersion newest, LiveVersion older, StickyClientCounts counts, long nowMillis, boolean countClients) {
     long idle = VersionPolicies.drainIdleMillis(newest.config().transition());
-    StickyClientCounts.Count c = counts.count(older.info().id(), idle);
+    StickyClientCounts.Count c = counts.count(older.info().id(), idle, countClients);
     long since = Math.max(c.lastSeenMillis(), Math.max(c.countingSinceMillis(), newest.info().addedAtMillis()));
     long quiet = Math.max(0, nowMillis - since);
-    return new Drain(c.clients(), c.capped(), c.lastSeenMillis(), idle, quiet, c.clients() == 0 && quiet >= idle);
+    // every visit moves lastSeen, so a version quiet for the idle time has no client seen within it
+    boolean drained = quiet >= idle;
+    return new Drain(drained ? 0 : c.clients(), c.capped(), c.lastSeenMillis(), idle, quiet, drained);
   }
 
   /** Why the version is retired, e.g. {@code no sticky client for 5.2 s (idle time 5 s, 0 clients)}. */

@@ -101,7 +101,7 @@ public final class RolloutGuard implements AutoCloseable {
     long now = System.currentTimeMillis();
     for (LiveVersion v : snapshot.all()) {
       if (v != newest && v.info().isActive()) {
-        Drain drain = Drain.of(newest, v, registry.stickyClients(), now);
+        Drain drain = Drain.of(newest, v, registry.stickyClients(), now, false);
         if (drain.drained()) {
           registry.retireAutomatically(v, drain.reason());
         }

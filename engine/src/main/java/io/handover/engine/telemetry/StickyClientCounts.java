@@ -59,12 +59,17 @@ public final class StickyClientCounts implements StickyClients {
 
   /** One version's sticky clients seen within the last {@code windowMillis}. */
   public Count count(String versionId, long windowMillis) {
+    return count(versionId, windowMillis, true);
+  }
+
+  /** The same; without {@code countClients} (which walks every client), {@code clients} is -1. */
+  public Count count(String versionId, long windowMillis, boolean countClients) {
     PerVersion v = versions.get(versionId);
     if (v == null) {
       return new Count(0, false, 0, startedAtMillis);
     }
     long since = clock.getAsLong() - windowMillis;
-    long n = v.clients.values().stream().filter(t -> t.get() >= since).count();
+    long n = countClients ? v.clients.values().stream().filter(t -> t.get() >= since).count() : -1;
     return new Count(n, v.capped, v.lastSeen, startedAtMillis);
   }
 
