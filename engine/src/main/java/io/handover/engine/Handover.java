@@ -60,6 +60,8 @@ public final class Handover implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Handover.class);
   private static final long DRAIN_MILLIS = 60_000;
+  /** A stop waits this long without a new request before it closes the connections still open. */
+  private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   private final VersionRegistry registry;
   private final PluginRegistry plugins;
@@ -348,6 +350,16 @@ public final class Handover implements AutoCloseable {
     return meters;
   }
 
+  /** Client connections open on the proxy listeners; 0 when metrics (and so connection statistics) are off. */
+  private long openConnections() {
+    long n = 0;
+    for (Undertow.ListenerInfo info : proxyServer.getListenerInfo()) {
+      ConnectorStatistics stats = info.getConnectorStatistics();
+      n += stats == null ? 0 : stats.getActiveConnections();
+    }
+    return n;
+  }
+
   /** Requests routed to a version and not yet complete. */
   public int requestsInFlight() {
     return proxyHandler.inFlight();
@@ -363,8 +375,12 @@ public final class Handover implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(operations.shutdownGraceMillis());
     proxyHandler.drain();
     Listeners.stopAccepting(proxyServer);
+    // Done when no request is in flight and the kept-alive connections have gone (each closes
+    // after its next answer), or none brought a request for a while: closing a connection the
+    // moment a client sends on it would fail that request.
     int left;
-    while ((left = proxyHandler.inFlight()) > 0 && System.nanoTime() - deadline < 0) {
+    while (((left = proxyHandler.inFlight() + proxyHandler.openUpgrades()) > 0 || openConnections() > 0 && proxyHandler.nanosSinceLastRequestWhileDraining() < QUIET_NANOS)
+        && System.nanoTime() - deadline < 0) {
       try {
         Thread.sleep(10);
       } catch (InterruptedException e) {
@@ -373,9 +389,10 @@ public final class Handover implements AutoCloseable {
       }
     }
     if (left > 0) {
-      log.warn("stopping with {} requests still in flight after the grace period of {} ms", left, operations.shutdownGraceMillis());
+      log.warn("stopping with {} requests still in flight and {} upgraded connections (WebSocket) open after the grace period of {} ms",
+          proxyHandler.inFlight(), proxyHandler.openUpgrades(), operations.shutdownGraceMillis());
     } else {
-      log.info("every request in flight completed; stopping");
+      log.info("every request in flight completed; stopping ({} idle connections left)", openConnections());
     }
     close();
     return left == 0;

@@ -99,6 +99,37 @@ class AccessLogIT {
   }
 
   @Test
+  void aBurstOfFailoversIsLoggedOnceWithItsNumbersAndCause() throws Exception {
+    ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+    warnings.start();
+    Logger bursts = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("io.handover.engine.rollout.FailoverBursts");
+    bursts.addAppender(warnings);
+    try (TestBackend v1 = new TestBackend("v1", "1.0");
+        TestBackend v2 = new TestBackend("v2", "2.0");
+        ProxyFixture proxy = new ProxyFixture(HandoverConfig.ephemeral())) {
+      v2.behave(exchange -> {
+        exchange.setStatusCode(503);
+        exchange.endExchange();
+      });
+      proxy.addVersion("1.0", null, v1);
+      proxy.addVersion("2.0", "{\"mode\":\"INSTANT\"}", v2);
+      for (int i = 0; i < 5; i++) {
+        assertThat(proxy.get("/x").statusCode()).isEqualTo(200);
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> !warnings.list.isEmpty());
+      // more failovers within the interval are not logged again
+      proxy.get("/x");
+      Thread.sleep(600);
+      assertThat(warnings.list).hasSize(1);
+      assertThat(warnings.list.get(0).getFormattedMessage())
+          .startsWith("version 2.0: ").contains("requests failed over to older versions")
+          .contains("127.0.0.1:" + v2.port() + " 5xx answer");
+    } finally {
+      bursts.detachAppender(warnings);
+    }
+  }
+
+  @Test
   void aLevelChangedAtRunTimeShowsDebugLinesAfterNotBefore() throws Exception {
     ListAppender<ILoggingEvent> debug = new ListAppender<>();
     debug.start();

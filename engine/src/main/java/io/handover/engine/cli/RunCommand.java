@@ -57,12 +57,30 @@ final class RunCommand {
         return HandoverCli.USAGE;
       }
     }
+    if (takeover) {
+      warnUnlessRequestsMigrate(err);
+    }
     try {
       Handover handover = start(config, takeover, err);
       stopOnSignals(handover, config.operations().shutdownGraceMillis(), err);
       return HandoverCli.OK;
     } catch (StartFailed e) {
       return e.code;
+    }
+  }
+
+  /**
+   * Connections the kernel queued on the old process's listener when it closes are reset, unless
+   * Linux (5.14 and later) moves them to the successor's: {@code net.ipv4.tcp_migrate_req}.
+   */
+  private static void warnUnlessRequestsMigrate(PrintStream err) {
+    try {
+      if (java.nio.file.Files.readString(Path.of("/proc/sys/net/ipv4/tcp_migrate_req")).strip().equals("0")) {
+        err.println("handover: net.ipv4.tcp_migrate_req is 0: connections still queued on the old listener when it closes will be"
+            + " reset; sysctl -w net.ipv4.tcp_migrate_req=1 moves them to this process (see docs/operations.md)");
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux, or no such setting: nothing to say
     }
   }
 

@@ -62,6 +62,7 @@ final class Route {
       return false;
     }
     BackendPool.of(version).meters().failedOver();
+    version.outcomes().failedOver();
     version = older;
     failovers++;
     return true;

@@ -46,6 +46,8 @@ public final class UpgradeProxyHandler implements HttpHandler {
   private final AccessLog accessLog;
   /** Set when a stop begins: every answer from then on closes its connection. */
   private volatile boolean draining;
+  /** When the last request arrived after the stop began (written only then). */
+  private volatile long lastRequestWhileDraining;
   /** Makes an answer that began before the stop, and is sent after it began, close its connection too. */
   private final ResponseCommitListener closeWhenDraining = exchange -> {
     if (draining) {
@@ -85,6 +87,7 @@ public final class UpgradeProxyHandler implements HttpHandler {
     }
     if (draining) {
       exchange.setPersistent(false);
+      lastRequestWhileDraining = System.nanoTime();
     } else {
       exchange.addResponseCommitListener(closeWhenDraining);
     }
@@ -187,11 +190,22 @@ public final class UpgradeProxyHandler implements HttpHandler {
    * clients open their next connection to whichever process listens then.
    */
   public void drain() {
+    lastRequestWhileDraining = System.nanoTime();
     draining = true;
   }
 
   public boolean draining() {
     return draining;
+  }
+
+  /** How long ago the last request arrived since the stop began; since the stop began when none did. */
+  public long nanosSinceLastRequestWhileDraining() {
+    return System.nanoTime() - lastRequestWhileDraining;
+  }
+
+  /** Upgraded connections (WebSocket and the like) open right now, in every proxy of this process. */
+  public int openUpgrades() {
+    return ResponseStream.OPEN_UPGRADES.get();
   }
 
   /** Requests routed to a version and not yet complete (upgraded connections are complete). */

@@ -45,6 +45,7 @@ public final class RolloutGuard implements AutoCloseable {
   private long lastErrorLog;
   private long lastSweep;
   private static final long SWEEP_EVERY_MILLIS = 5_000;
+  private final FailoverBursts bursts = new FailoverBursts();
 
   private RolloutGuard(VersionRegistry registry) {
     this.registry = requireNonNull(registry, "registry is null");
@@ -72,6 +73,7 @@ public final class RolloutGuard implements AutoCloseable {
   /** One round: a rollback, else a promotion, of the version under rollout. */
   void check() {
     Snapshot snapshot = registry.snapshot();
+    bursts.check(snapshot, System.nanoTime());
     LiveVersion newest = snapshot.newestActive();
     sweepStickyClients(snapshot, newest);
     if (newest == null || snapshot.activeOlderThan(newest) == null) {
