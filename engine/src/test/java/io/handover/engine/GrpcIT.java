@@ -193,6 +193,36 @@ class GrpcIT {
   }
 
   @Test
+  void concurrentPromotesAVersionWhoseCallsMatch() throws Exception {
+    proxy.addVersionOn("1.0", null, null, server("same", null));
+    String id2 = proxy.addVersionOn("2.0", "{\"mode\":\"CONCURRENT\",\"timeoutMillis\":3000,\"mirrorMethods\":[\"POST\"]}",
+        "\"promote\":[{\"when\":{\"consecutiveMatches\":5},\"to\":{\"mode\":\"INSTANT\"}}]", server("same", null));
+    for (int i = 0; i < 6; i++) {
+      // both answer the same message with grpc-status 0: the new answer is served, trailers and all
+      assertThat(stub().unaryRpc(request("c" + i)).getResponseMessage()).isEqualTo("same: c" + i);
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> proxy.handover().registry().find(id2).orElseThrow().mode().equals("INSTANT"));
+  }
+
+  @Test
+  void concurrentKeepsAVersionWithADifferentMessageOrStatusOff() throws Exception {
+    proxy.addVersionOn("1.0", null, null, server("v1", null));
+    String id2 = proxy.addVersionOn("2.0", "{\"mode\":\"CONCURRENT\",\"timeoutMillis\":3000,\"mirrorMethods\":[\"POST\"]}",
+        "\"promote\":[{\"when\":{\"consecutiveMatches\":3},\"to\":{\"mode\":\"INSTANT\"}}]", server("v2", null));
+    for (int i = 0; i < 4; i++) {
+      assertThat(stub().unaryRpc(request("d" + i)).getResponseMessage()).isEqualTo("v1: d" + i);
+    }
+    String id3 = proxy.addVersionOn("3.0", "{\"mode\":\"CONCURRENT\",\"timeoutMillis\":3000,\"mirrorMethods\":[\"POST\"]}", null,
+        server("v1", Status.INTERNAL.withDescription("new bug")));
+    // a differing grpc-status (in the head of a trailers-only answer) is a mismatch too: v2's answer is served
+    assertThat(stub().unaryRpc(request("e")).getResponseMessage()).isEqualTo("v2: e");
+    assertThat(proxy.status(id2).get("mirror").get("mismatches").asInt()).isEqualTo(4);
+    assertThat(proxy.status(id3).get("mirror").get("mismatches").asInt()).isEqualTo(1);
+    assertThat(proxy.handover().registry().find(id2).orElseThrow().mode()).isEqualTo("CONCURRENT");
+  }
+
+  @Test
   void aServerStreamingCallPassesThroughIntact() throws Exception {
     proxy.addVersionOn("1.0", null, "\"protocol\":\"h2c\"", server("v1", null));
     Iterator<SimpleResponse> answers = stub().serverStreamingRpc(request("stream"));

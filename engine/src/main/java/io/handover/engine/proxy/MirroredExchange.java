@@ -56,6 +56,9 @@ import org.xnio.channels.StreamSourceChannel;
  */
 final class MirroredExchange extends Deadlines.Entry {
 
+  /** A gRPC call: both legs over HTTP/2, trailers (grpc-status, grpc-message) compared and served. */
+  private final boolean grpc;
+
   private final HttpServerExchange exchange;
   private final Snapshot snapshot;
   private final Mirror mirror;
@@ -79,6 +82,7 @@ final class MirroredExchange extends Deadlines.Entry {
   MirroredExchange(HttpServerExchange exchange, Snapshot snapshot, LiveVersion target, LiveVersion candidate, Mirror mirror,
       RequestBody requestBody, Executor comparisons, ProxySettings settings, AttemptOutcomes outcomes, long startNanos) {
     this.exchange = exchange;
+    this.grpc = Grpc.isCall(exchange);
     this.snapshot = snapshot;
     this.mirror = mirror;
     this.stats = candidate.mirrorStats();
@@ -313,6 +317,14 @@ final class MirroredExchange extends Deadlines.Entry {
       exchange.endExchange();
       return;
     }
+    if (leg.trailers != null) {
+      exchange.putAttachment(io.undertow.server.protocol.http.HttpAttachments.RESPONSE_TRAILERS, leg.trailers);
+    }
+    if (grpc && leg.body.size() == 0) {
+      // a trailers-only answer: its head ends the stream
+      exchange.endExchange();
+      return;
+    }
     exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, leg.body.size());
     exchange.getResponseSender().send(ByteBuffer.wrap(leg.body.toByteArray()));
   }
@@ -385,6 +397,8 @@ final class MirroredExchange extends Deadlines.Entry {
     private long length;
     private boolean finished;
     private ResponseSummary summary;
+    /** The answer's trailers, once it is whole; null when it had none. */
+    private io.undertow.util.HeaderMap trailers;
 
     Leg(LiveVersion version, Role role) {
       this.version = version;
@@ -408,7 +422,7 @@ final class MirroredExchange extends Deadlines.Entry {
     }
 
     void connectTo(BackendPool.Backend backend) {
-      call = new BackendCall(exchange, backend, requestBody, null, settings.trustForwardedHeaders(), this);
+      call = new BackendCall(exchange, backend, requestBody, null, settings.trustForwardedHeaders(), this, grpc);
       call.start();
     }
 
@@ -496,6 +510,13 @@ final class MirroredExchange extends Deadlines.Entry {
       Map<String, List<String>> headers = new LinkedHashMap<>();
       for (HeaderValues values : response.getResponseHeaders()) {
         headers.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), List.copyOf(values));
+      }
+      // Undertow's client keeps a response's trailers under this key; compared like headers (a gRPC call's status is there)
+      trailers = currentExchange.getAttachment(io.undertow.server.protocol.http.HttpAttachments.REQUEST_TRAILERS);
+      if (trailers != null) {
+        for (HeaderValues values : trailers) {
+          headers.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), List.copyOf(values));
+        }
       }
       summary = new ResponseSummary(response.getResponseCode(), headers, length, HexFormat.of().formatHex(sha.digest()),
           whole() ? ByteBuffer.wrap(body.toByteArray()) : null, System.nanoTime() - started, null);

@@ -120,7 +120,7 @@ public final class UpgradeProxyHandler implements HttpHandler {
     String upgrade = HopByHopHeaders.upgradeRequested(exchange.getRequestHeaders());
     LiveVersion routed = target;
     boolean grpc = Grpc.isCall(exchange);
-    Mirror mirror = upgrade == null ? mirrorFor(exchange, snapshot, target, decision.mirror(), grpc) : null;
+    Mirror mirror = upgrade == null ? mirrorFor(exchange, snapshot, target, decision.mirror()) : null;
     int limit = mirror == null ? settings.maxBufferedBodyBytes()
         : (int) Math.min(Integer.MAX_VALUE - 16, Math.max(settings.maxBufferedBodyBytes(), mirror.maxBodyBytes()));
     StrictChunkedBody.install(exchange, settings.maxRequestBodyBytes());
@@ -137,7 +137,8 @@ public final class UpgradeProxyHandler implements HttpHandler {
           return;
         }
         if (candidate != null) {
-          candidate.mirrorStats().skip("the request body is larger than maxBodyBytes");
+          candidate.mirrorStats().skip(grpc && !body.complete() ? "a streaming gRPC call is not mirrored"
+              : "the request body is larger than maxBodyBytes");
         }
         new ProxyExchange(exchange, new Route(snapshot, routed), body, settings, outcomes,
             IdempotentRequest.retrySafe(exchange), upgrade, startNanos, grpc).start();
@@ -158,7 +159,7 @@ public final class UpgradeProxyHandler implements HttpHandler {
   }
 
   /** The decision's mirror when it can be carried out for this request, else null (counted). */
-  private static Mirror mirrorFor(HttpServerExchange exchange, Snapshot snapshot, LiveVersion target, Mirror mirror, boolean grpc) {
+  private static Mirror mirrorFor(HttpServerExchange exchange, Snapshot snapshot, LiveVersion target, Mirror mirror) {
     if (mirror == null) {
       return null;
     }
@@ -166,11 +167,7 @@ public final class UpgradeProxyHandler implements HttpHandler {
     if (candidate == null || !candidate.info().isActive() || candidate == target) {
       return null;
     }
-    if (grpc) {
-      // a call may stream for as long as it likes, and its outcome is in its trailers
-      candidate.mirrorStats().skip("gRPC calls are not mirrored");
-      return null;
-    }
+
     if (!mirror.mirrorMethods().contains(exchange.getRequestMethod().toString())) {
       candidate.mirrorStats().skip("the method " + exchange.getRequestMethod() + " is not mirrored");
       return null;
