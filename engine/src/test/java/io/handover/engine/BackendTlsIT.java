@@ -2,6 +2,7 @@ package io.handover.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.handover.engine.support.ProxyFixture;
 import io.handover.engine.support.TestBackend;
 import io.handover.engine.support.TestCertificates;
@@ -15,7 +16,9 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import org.awaitility.Awaitility;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
@@ -138,6 +141,20 @@ class BackendTlsIT {
     assertThat(proxy.get("/").body()).isEqualTo("2.0 over HTTP/2.0");
     HttpResponse<String> listed = proxy.admin("GET", "/configuration/cluster");
     assertThat(listed.body()).contains("\"protocol\":\"h2\"", "\"protocol\":\"h2c\"", "\"trustedCa\":\"" + caFile + "\"");
+  }
+
+  @Test
+  void healthChecksProbeATlsVersionOverTls() throws Exception {
+    int good = backend(TestCertificates.server(ca, "localhost"), false);
+    int foreign = backend(TestCertificates.server(TestCertificates.ca("Other CA"), "localhost"), false);
+    String check = "\"healthCheck\":{\"path\":\"/health\",\"intervalMillis\":100,\"healthyThreshold\":1,\"unhealthyThreshold\":2}";
+    String id = proxy.addVersionOn("2.0", null, tls("") + "," + check, server(good), server(foreign));
+    Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      JsonNode servers = proxy.status(id).get("servers");
+      // the server of the trusted CA answers its probes; the other fails them, as it fails requests
+      assertThat(servers.get(0).get("activelyHealthy").asBoolean()).isTrue();
+      assertThat(servers.get(1).get("activelyHealthy").asBoolean()).isFalse();
+    });
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.handover.engine.health;
 
 import static java.util.Objects.requireNonNull;
 
+import io.handover.engine.registry.BackendTransport;
 import io.handover.engine.registry.Server;
 import io.handover.engine.registry.HealthCheck;
 import io.handover.engine.registry.LiveVersion;
@@ -43,6 +44,7 @@ public final class ActiveHealthChecker implements AutoCloseable {
       .connectTimeout(Duration.ofSeconds(10))
       .executor(answers)
       .build();
+  private final ProbeClients clients = new ProbeClients(client, answers);
   /** Touched only on the timer thread. */
   private final Map<Server, ServerProbe> probes = new IdentityHashMap<>();
   private Snapshot followed;
@@ -89,7 +91,9 @@ public final class ActiveHealthChecker implements AutoCloseable {
       return true;
     });
     wanted.forEach((backend, version) -> probes.computeIfAbsent(backend, b -> {
-      ServerProbe probe = new ServerProbe(client, answers, b, version.info().version().label(), version.config().policies().healthCheck());
+      BackendTransport transport = version.config().transport();
+      ServerProbe probe = new ServerProbe(clients.clientFor(transport), ProbeClients.scheme(transport), answers, b,
+          version.info().version().label(), version.config().policies().healthCheck());
       probe.schedule(timer);
       return probe;
     }));

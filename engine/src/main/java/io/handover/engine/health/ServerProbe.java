@@ -36,12 +36,17 @@ final class ServerProbe {
   private int failures;
 
   ServerProbe(HttpClient client, Executor answers, Server backend, String version, HealthCheck check) {
+    this(client, "http", answers, backend, version, check);
+  }
+
+  /** Probing over {@code scheme} ({@code https} for a version spoken to in TLS). */
+  ServerProbe(HttpClient client, String scheme, Executor answers, Server backend, String version, HealthCheck check) {
     this.client = client;
     this.answers = answers;
     this.backend = backend;
     this.version = version;
     this.check = check;
-    this.request = HttpRequest.newBuilder(URI.create("http://" + backend.address().authority() + check.path()))
+    this.request = HttpRequest.newBuilder(URI.create(scheme + "://" + backend.address().authority() + check.path()))
         .timeout(Duration.ofMillis(check.timeoutMillis()))
         .header("User-Agent", "handover-health-check")
         .GET()
