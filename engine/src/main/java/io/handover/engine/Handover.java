@@ -13,6 +13,7 @@ import io.handover.engine.plugin.PluginLoader;
 import io.handover.engine.plugin.PluginRegistry;
 import io.handover.engine.proxy.BackendPool;
 import io.handover.engine.proxy.ClientLimits;
+import io.handover.engine.proxy.ProxyListener;
 import io.handover.engine.proxy.RequestLimits;
 import io.handover.engine.proxy.UpgradeProxyHandler;
 import io.handover.engine.registry.ClusterConfig;
@@ -31,6 +32,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.OptionMap;
 import org.xnio.Options;
 
 /**
@@ -46,7 +48,7 @@ public final class Handover implements AutoCloseable {
   private final VersionRegistry registry;
   private final PluginRegistry plugins;
   private final UpgradeProxyHandler proxyHandler;
-  private final Undertow proxyServer;
+  private final ProxyListener proxyServer;
   private final Undertow adminServer;
   private final RolloutGuard guard;
   private final ActiveHealthChecker healthChecker;
@@ -55,7 +57,7 @@ public final class Handover implements AutoCloseable {
   private final EtcdClusterStore etcd;
 
   private Handover(VersionRegistry registry, PluginRegistry plugins, UpgradeProxyHandler proxyHandler,
-      Undertow proxyServer, Undertow adminServer, RolloutGuard guard, ActiveHealthChecker healthChecker,
+      ProxyListener proxyServer, Undertow adminServer, RolloutGuard guard, ActiveHealthChecker healthChecker,
       FileClusterStore stateFile, ContainerSupervisor containers, EtcdClusterStore etcd) {
     this.stateFile = stateFile;
     this.containers = containers;
@@ -138,26 +140,35 @@ public final class Handover implements AutoCloseable {
     ContainerSupervisor containers = ContainerSupervisor.start(registry, config.containers());
     UpgradeProxyHandler proxyHandler = new UpgradeProxyHandler(registry, config.proxySettings());
     ClientLimits limits = config.proxySettings().limits();
-    Undertow proxyServer = Undertow.builder()
-        .addHttpListener(config.proxy().port(), config.proxy().bindAddress())
-        .setIoThreads(config.ioThreads())
-        .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.proxySettings().maxRequestBodyBytes())
-        // twice the proxy's own limits, so that heads between the two get RequestLimits' precise
-        // 414/431; past these Undertow's parser answers 400 and closes before buffering more
-        .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 2 * (limits.maxUriBytes() + limits.maxHeaderBytes()))
-        .setServerOption(UndertowOptions.MAX_HEADERS, 2 * limits.maxHeaderCount())
-        .setServerOption(UndertowOptions.MAX_COOKIES, limits.maxCookies())
-        .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, false)
-        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, limits.headerReadTimeoutMillis())
-        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, limits.keepAliveTimeoutMillis())
-        .setSocketOption(Options.BACKLOG, 4096)
-        // past the high water mark the listener stops accepting until connections fall to the low one
-        .setSocketOption(Options.CONNECTION_HIGH_WATER, limits.maxConnections())
-        .setSocketOption(Options.CONNECTION_LOW_WATER, Math.max(1, limits.maxConnections() * 9 / 10))
-        // answers a client's Expect: 100-continue as soon as the proxy starts reading the body
-        .setHandler(new RequestLimits(new HttpContinueReadHandler(proxyHandler), config.proxySettings()))
-        .build();
+    ProxyListener proxyServer;
+    try {
+      proxyServer = ProxyListener.start(config.proxy().bindAddress(), config.proxy().port(), config.ioThreads(),
+          OptionMap.builder()
+              .set(Options.BACKLOG, 4096)
+              // past the high water mark the listener stops accepting until connections fall to the low one
+              .set(Options.CONNECTION_HIGH_WATER, limits.maxConnections())
+              .set(Options.CONNECTION_LOW_WATER, Math.max(1, limits.maxConnections() * 9 / 10))
+              .getMap(),
+          OptionMap.builder()
+              .set(UndertowOptions.ALWAYS_SET_DATE, true)
+              .set(UndertowOptions.MAX_ENTITY_SIZE, config.proxySettings().maxRequestBodyBytes())
+              // twice the proxy's own limits, so that heads between the two get RequestLimits' precise
+              // 414/431; past these Undertow's parser answers 400 and closes before buffering more
+              .set(UndertowOptions.MAX_HEADER_SIZE, 2 * (limits.maxUriBytes() + limits.maxHeaderBytes()))
+              .set(UndertowOptions.MAX_HEADERS, 2 * limits.maxHeaderCount())
+              .set(UndertowOptions.MAX_COOKIES, limits.maxCookies())
+              .set(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, false)
+              .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, limits.headerReadTimeoutMillis())
+              .set(UndertowOptions.NO_REQUEST_TIMEOUT, limits.keepAliveTimeoutMillis())
+              .getMap(),
+          // answers a client's Expect: 100-continue as soon as the proxy starts reading the body
+          new RequestLimits(new HttpContinueReadHandler(proxyHandler), config.proxySettings()));
+    } catch (RuntimeException e) {
+      proxyHandler.close();
+      containers.close();
+      registry.close();
+      throw e;
+    }
     AdminHandler adminHandler = new AdminHandler(registry, config.adminSettings(), clock, new AdminReports(registry, plugins, containers::status));
     Undertow adminServer = Undertow.builder()
         .addHttpListener(config.admin().port(), config.admin().bindAddress())
@@ -169,11 +180,10 @@ public final class Handover implements AutoCloseable {
       log.warn("the admin API listens on {} without a token: anyone who can reach it can change the versions;"
           + " set configService.token, configService.tokenFile or HANDOVER_TOKEN", config.admin().bindAddress());
     }
-    proxyServer.start();
     try {
       adminServer.start();
     } catch (RuntimeException e) {
-      proxyServer.stop();
+      proxyServer.close();
       proxyHandler.close();
       containers.close();
       registry.close();
@@ -215,7 +225,7 @@ public final class Handover implements AutoCloseable {
 
   /** The address the proxy listens on (with the real port when 0 was asked for). */
   public InetSocketAddress proxyAddress() {
-    return (InetSocketAddress) proxyServer.getListenerInfo().get(0).getAddress();
+    return proxyServer.address();
   }
 
   /** The address the admin API listens on. */
@@ -250,7 +260,7 @@ public final class Handover implements AutoCloseable {
       // before the registry closes, so that nothing saved elsewhere arrives meanwhile
       etcd.close();
     }
-    proxyServer.stop();
+    proxyServer.close();
     proxyHandler.close();
     containers.close();
     registry.close();
