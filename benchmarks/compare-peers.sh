@@ -25,6 +25,8 @@
 #   HANDOVER_HOME=<repo>/distribution/target/handover   HANDOVER_JAVA_OPTS (default: the distribution's)
 #   BASELINE_HOME=<an unpacked Handover of another commit>: adds the target "baseline", that build
 #                    side by side with this one (e.g. before and after a change, in one run)
+#   BASELINE_JAVA_OPTS (default: HANDOVER_JAVA_OPTS): the baseline's; with BASELINE_HOME the same
+#                    build, this compares two JVM settings side by side
 #   RESULTS=<file>   also write every run as CSV there;  KEEP=1 keeps the temp folder (configs, logs)
 #
 # Needs: wrk, nginx, haproxy (apt-get install -y wrk nginx-light haproxy), java 17, and the
@@ -254,13 +256,13 @@ for target in $TARGETS; do
   case "$target" in
     direct) ;;
     handover)
-      if [ -n "${HANDOVER_JAVA_OPTS:-}" ]; then export JAVA_OPTS="$HANDOVER_JAVA_OPTS"; fi
+      if [ -n "${HANDOVER_JAVA_OPTS:-}" ]; then export JAVA_OPTS="$HANDOVER_JAVA_OPTS"; else unset JAVA_OPTS; fi
       "$HANDOVER_HOME/bin/handover" run --config-file "$WORK/handover.json" > "$WORK/handover.log" 2>&1 &
       PIDS+=($!); PID_OF[handover]=$!; PORT[handover]=$HANDOVER_PORT
       await_port handover $! "$HANDOVER_PORT" ;;
     baseline)
       [ -x "${BASELINE_HOME:-}/bin/handover" ] || { say "target baseline needs BASELINE_HOME=<an unpacked Handover>"; exit 2; }
-      if [ -n "${HANDOVER_JAVA_OPTS:-}" ]; then export JAVA_OPTS="$HANDOVER_JAVA_OPTS"; fi
+      if [ -n "${BASELINE_JAVA_OPTS:-${HANDOVER_JAVA_OPTS:-}}" ]; then export JAVA_OPTS="${BASELINE_JAVA_OPTS:-$HANDOVER_JAVA_OPTS}"; else unset JAVA_OPTS; fi
       "$BASELINE_HOME/bin/handover" run --config-file "$WORK/baseline.json" > "$WORK/baseline.log" 2>&1 &
       PIDS+=($!); PID_OF[baseline]=$!; PORT[baseline]=$BASELINE_PORT
       await_port baseline $! "$BASELINE_PORT" ;;
