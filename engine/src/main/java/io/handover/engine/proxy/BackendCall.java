@@ -63,6 +63,8 @@ final class BackendCall {
     this.upgrade = upgrade;
     this.trustForwarded = trustForwarded;
     this.listener = listener;
+    backend.meters().started();
+    AccessLog.attempted(exchange);
   }
 
   void start() {
@@ -96,7 +98,7 @@ final class BackendCall {
   void abort(FailureKind kind, String why) {
     // ended first: cutting the connection makes the client report a reset, which is not the cause
     boolean first = !done;
-    done = true;
+    end();
     if (connection != null) {
       cutOff(connection);
     }
@@ -152,7 +154,7 @@ final class BackendCall {
               IoUtils.safeClose(r.getConnection());
               return;
             }
-            done = true;
+            end();
             listener.onResponse(BackendCall.this, r);
           }
 
@@ -175,8 +177,16 @@ final class BackendCall {
     if (done) {
       return;
     }
-    done = true;
+    end();
     listener.onFailure(this, kind, why);
+  }
+
+  /** Marks the attempt ended; the server's in-flight count falls once, however it ended. */
+  private void end() {
+    if (!done) {
+      done = true;
+      backend.meters().ended();
+    }
   }
 
   private void writeBody(ClientExchange result) {

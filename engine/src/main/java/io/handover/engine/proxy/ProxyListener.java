@@ -2,6 +2,7 @@ package io.handover.engine.proxy;
 
 import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
+import io.undertow.server.ConnectorStatistics;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
@@ -32,11 +33,13 @@ public final class ProxyListener implements AutoCloseable {
 
   private final XnioWorker worker;
   private final ByteBufferPool buffers;
+  private final HttpOpenListener open;
   private final AcceptingChannel<StreamConnection> server;
 
-  private ProxyListener(XnioWorker worker, ByteBufferPool buffers, AcceptingChannel<StreamConnection> server) {
+  private ProxyListener(XnioWorker worker, ByteBufferPool buffers, HttpOpenListener open, AcceptingChannel<StreamConnection> server) {
     this.worker = worker;
     this.buffers = buffers;
+    this.open = open;
     this.server = server;
   }
 
@@ -89,7 +92,7 @@ public final class ProxyListener implements AutoCloseable {
       AcceptingChannel<StreamConnection> server = worker.createStreamConnectionServer(
           new InetSocketAddress(InetAddress.getByName(bindAddress), port), ChannelListeners.openListenerAdapter(lazy), options);
       server.resumeAccepts();
-      return new ProxyListener(worker, buffers, server);
+      return new ProxyListener(worker, buffers, open, server);
     } catch (IOException | RuntimeException e) {
       worker.shutdownNow();
       buffers.close();
@@ -103,6 +106,21 @@ public final class ProxyListener implements AutoCloseable {
   /** Where it listens, with the real port when 0 was asked for. */
   public InetSocketAddress address() {
     return server.getLocalAddress(InetSocketAddress.class);
+  }
+
+  /** The listener's connection and byte counts; null unless {@code UndertowOptions.ENABLE_STATISTICS} is on. */
+  public ConnectorStatistics connectorStatistics() {
+    return open.getConnectorStatistics();
+  }
+
+  /**
+   * Closes the listening socket, leaving open connections be: the kernel then sends new
+   * connections to another socket bound to the same port ({@code SO_REUSEPORT}), a successor's,
+   * rather than queueing them on this one to be reset when it closes.
+   */
+  public void stopAccepting() {
+    server.suspendAccepts();
+    IoUtils.safeClose(server);
   }
 
   /** Stops accepting, then stops the IO threads once their connections are closed. */

@@ -61,6 +61,7 @@ final class Route {
     if (older == null) {
       return false;
     }
+    BackendPool.of(version).meters().failedOver();
     version = older;
     failovers++;
     return true;
