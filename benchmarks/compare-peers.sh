@@ -276,7 +276,9 @@ for target in $TARGETS; do
       await_port haproxy $! "$HAPROXY_PORT" ;;
     undertow)
       # shellcheck disable=SC2086
-      java ${HANDOVER_JAVA_OPTS:--Xms16m -Xmx256m -Xmn8m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m} -cp "$BENCH_JAR" \
+      # logging as Handover's (without a configuration Logback logs every Undertow debug line)
+      java ${HANDOVER_JAVA_OPTS:--Xms16m -Xmx256m -Xmn8m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m} \
+        -Dlogback.configurationFile="$HANDOVER_HOME/conf/logback.xml" -cp "$BENCH_JAR" \
         io.handover.benchmarks.BareUndertowProxy "$UNDERTOW_PORT" "127.0.0.1:$BACKEND_PORT" "$PROXY_THREADS" > "$WORK/undertow.log" 2>&1 &
       PIDS+=($!); PID_OF[undertow]=$!; PORT[undertow]=$UNDERTOW_PORT
       await_port undertow $! "$UNDERTOW_PORT" ;;
