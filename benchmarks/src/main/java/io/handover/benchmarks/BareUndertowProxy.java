@@ -11,8 +11,8 @@ import java.util.concurrent.CountDownLatch;
  * {@link LoadBalancingProxyClient} of one backend, on the same Undertow and XNIO as Handover. The
  * floor of this stack, run by {@code compare-peers.sh} as the target {@code undertow}.
  *
- * <p>Arguments: {@code port backendHost:port ioThreads [connectionsPerThread]}; it listens on
- * 127.0.0.1 until killed.
+ * <p>Arguments: {@code port backendHost:port ioThreads [connectionsPerThread]} (256 by default,
+ * as Handover's pool has); it listens on 127.0.0.1 until killed.
  */
 public final class BareUndertowProxy {
 
@@ -25,7 +25,7 @@ public final class BareUndertowProxy {
     }
     int port = Integer.parseInt(args[0]);
     int ioThreads = Integer.parseInt(args[2]);
-    int perThread = args.length > 3 ? Integer.parseInt(args[3]) : 64;
+    int perThread = args.length > 3 ? Integer.parseInt(args[3]) : 256;
     LoadBalancingProxyClient client = new LoadBalancingProxyClient().setConnectionsPerThread(perThread);
     client.addHost(URI.create("http://" + args[1]));
     Undertow server = Undertow.builder()
