@@ -13,6 +13,7 @@ import io.handover.engine.plugin.PluginLoader;
 import io.handover.engine.plugin.PluginRegistry;
 import io.handover.engine.proxy.BackendPool;
 import io.handover.engine.proxy.ClientLimits;
+import io.handover.engine.proxy.ProxyListener;
 import io.handover.engine.proxy.RequestLimits;
 import io.handover.engine.proxy.UpgradeProxyHandler;
 import io.handover.engine.registry.ClusterConfig;
@@ -56,6 +57,7 @@ import java.util.Objects;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.OptionMap;
 import org.xnio.Options;
 
 /**
@@ -73,7 +75,7 @@ public final class Handover implements AutoCloseable {
   private final VersionRegistry registry;
   private final PluginRegistry plugins;
   private final UpgradeProxyHandler proxyHandler;
-  private final Undertow proxyServer;
+  private final ProxyListener proxyServer;
   private final Undertow adminServer;
   private final RolloutGuard guard;
   private final ActiveHealthChecker healthChecker;
@@ -81,15 +83,18 @@ public final class Handover implements AutoCloseable {
   private final ContainerSupervisor containers;
   private final EtcdClusterStore etcd;
   private final TlsListeners tls;
+  /** The proxy's TLS port, or null without {@code proxy.tls}. */
+  private final Undertow tlsServer;
   private final PrometheusMeterRegistry meters;
   private final OperationsSettings operations;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Handover(VersionRegistry registry, PluginRegistry plugins, UpgradeProxyHandler proxyHandler,
-      Undertow proxyServer, Undertow adminServer, RolloutGuard guard, ActiveHealthChecker healthChecker,
+      ProxyListener proxyServer, Undertow adminServer, RolloutGuard guard, ActiveHealthChecker healthChecker,
       FileClusterStore stateFile, ContainerSupervisor containers, EtcdClusterStore etcd, PrometheusMeterRegistry meters,
-      OperationsSettings operations, TlsListeners tls) {
+      OperationsSettings operations, TlsListeners tls, Undertow tlsServer) {
     this.tls = tls;
+    this.tlsServer = tlsServer;
     this.meters = meters;
     this.operations = operations;
     this.stateFile = stateFile;
@@ -214,34 +219,64 @@ public final class Handover implements AutoCloseable {
     UpgradeProxyHandler proxyHandler = new UpgradeProxyHandler(registry, config.proxySettings(), config.operations().accessLog(),
         config.operations().accessLogJson());
     ClientLimits limits = config.proxySettings().limits();
-    Undertow.Builder proxyBuilder = Undertow.builder()
-        .addHttpListener(config.proxy().port(), config.proxy().bindAddress())
-        .setServerOption(UndertowOptions.ENABLE_HTTP2, config.proxy().h2c())
-        .setIoThreads(config.ioThreads())
-        .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
-        // the start of each request, for its version's duration histogram
-        .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true)
-        .setServerOption(UndertowOptions.ENABLE_STATISTICS, config.operations().metrics())
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.proxySettings().maxRequestBodyBytes())
-        // twice the proxy's own limits, so that heads between the two get RequestLimits' precise
-        // 414/431; past these Undertow's parser answers 400 and closes before buffering more
-        .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 2 * (limits.maxUriBytes() + limits.maxHeaderBytes()))
-        .setServerOption(UndertowOptions.MAX_HEADERS, 2 * limits.maxHeaderCount())
-        .setServerOption(UndertowOptions.MAX_COOKIES, limits.maxCookies())
-        .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, false)
-        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, limits.headerReadTimeoutMillis())
-        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, limits.keepAliveTimeoutMillis())
-        .setSocketOption(Options.BACKLOG, 4096)
-        // at the limit the listener stops accepting until one closes; XNIO shares both marks among
-        // the IO threads (and swaps them per thread), so equal marks are the only exact limit
-        .setSocketOption(Options.CONNECTION_HIGH_WATER, limits.maxConnections())
-        .setSocketOption(Options.CONNECTION_LOW_WATER, limits.maxConnections())
-        // answers a client's Expect: 100-continue as soon as the proxy starts reading the body
-        .setHandler(new RequestLimits(new HttpContinueReadHandler(proxyHandler), config.proxySettings()));
-    if (proxyCertificates != null) {
-      proxyBuilder.addListener(tlsListener(config.proxy().bindAddress(), config.proxy().tls().port(), config.proxy().tls(), proxyCertificates));
+    ProxyListener proxyServer;
+    try {
+      proxyServer = ProxyListener.start(config.proxy().bindAddress(), config.proxy().port(), config.ioThreads(),
+          OptionMap.builder()
+              .set(Options.BACKLOG, 4096)
+              // at the limit the listener stops accepting until one closes; XNIO shares both marks among
+              // the IO threads (and swaps them per thread), so equal marks are the only exact limit
+              .set(Options.CONNECTION_HIGH_WATER, limits.maxConnections())
+              .set(Options.CONNECTION_LOW_WATER, limits.maxConnections())
+              .getMap(),
+          OptionMap.builder()
+              .set(UndertowOptions.ALWAYS_SET_DATE, true)
+              // h2c with prior knowledge or by Upgrade, when proxy.h2c is on
+              .set(UndertowOptions.ENABLE_HTTP2, config.proxy().h2c())
+              // the start of each request, for its version's duration histogram
+              .set(UndertowOptions.RECORD_REQUEST_START_TIME, true)
+              .set(UndertowOptions.ENABLE_STATISTICS, config.operations().metrics())
+              .set(UndertowOptions.MAX_ENTITY_SIZE, config.proxySettings().maxRequestBodyBytes())
+              // twice the proxy's own limits, so that heads between the two get RequestLimits' precise
+              // 414/431; past these Undertow's parser answers 400 and closes before buffering more
+              .set(UndertowOptions.MAX_HEADER_SIZE, 2 * (limits.maxUriBytes() + limits.maxHeaderBytes()))
+              .set(UndertowOptions.MAX_HEADERS, 2 * limits.maxHeaderCount())
+              .set(UndertowOptions.MAX_COOKIES, limits.maxCookies())
+              .set(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, false)
+              .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, limits.headerReadTimeoutMillis())
+              .set(UndertowOptions.NO_REQUEST_TIMEOUT, limits.keepAliveTimeoutMillis())
+              .getMap(),
+          // answers a client's Expect: 100-continue as soon as the proxy starts reading the body
+          h2cUpgrade(config.proxy().h2c(), new RequestLimits(new HttpContinueReadHandler(proxyHandler), config.proxySettings())));
+    } catch (RuntimeException e) {
+      closeAll(proxyCertificates, adminCertificates);
+      proxyHandler.close();
+      containers.close();
+      registry.close();
+      throw e;
     }
-    Undertow proxyServer = proxyBuilder.build();
+    // the TLS port: Undertow's own listener, with SNI and ALPN (h2) from its SSL engine
+    Undertow tlsServer = null;
+    if (proxyCertificates != null) {
+      tlsServer = Undertow.builder()
+          .addListener(tlsListener(config.proxy().bindAddress(), config.proxy().tls().port(), config.proxy().tls(), proxyCertificates))
+          .setIoThreads(config.ioThreads())
+          .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
+          .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true)
+          .setServerOption(UndertowOptions.ENABLE_STATISTICS, config.operations().metrics())
+          .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.proxySettings().maxRequestBodyBytes())
+          .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 2 * (limits.maxUriBytes() + limits.maxHeaderBytes()))
+          .setServerOption(UndertowOptions.MAX_HEADERS, 2 * limits.maxHeaderCount())
+          .setServerOption(UndertowOptions.MAX_COOKIES, limits.maxCookies())
+          .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, false)
+          .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, limits.headerReadTimeoutMillis())
+          .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, limits.keepAliveTimeoutMillis())
+          .setSocketOption(Options.BACKLOG, 4096)
+          .setSocketOption(Options.CONNECTION_HIGH_WATER, limits.maxConnections())
+          .setSocketOption(Options.CONNECTION_LOW_WATER, limits.maxConnections())
+          .setHandler(new RequestLimits(new HttpContinueReadHandler(proxyHandler), config.proxySettings()))
+          .build();
+    }
     TlsListeners tls = new TlsListeners(Stream.of(proxyCertificates, adminCertificates).filter(Objects::nonNull).toList());
     Lifecycle lifecycle = new Lifecycle();
     AdminHandler adminHandler = new AdminHandler(registry, config.adminSettings(), clock,
@@ -265,28 +300,39 @@ public final class Handover implements AutoCloseable {
       log.warn("the admin API listens on {} without a token: anyone who can reach it can change the versions;"
           + " set configService.token, configService.tokenFile or HANDOVER_TOKEN", config.admin().bindAddress());
     }
-    try {
-      proxyServer.start();
-    } catch (RuntimeException e) {
-      tls.close();
-      proxyHandler.close();
-      containers.close();
-      registry.close();
-      throw e;
+    if (tlsServer != null) {
+      try {
+        tlsServer.start();
+      } catch (RuntimeException e) {
+        tls.close();
+        proxyServer.close();
+        proxyHandler.close();
+        containers.close();
+        registry.close();
+        throw e;
+      }
     }
     try {
       adminServer.start();
     } catch (RuntimeException e) {
       tls.close();
-      proxyServer.stop();
+      proxyServer.close();
+      if (tlsServer != null) {
+        tlsServer.stop();
+      }
       proxyHandler.close();
       containers.close();
       registry.close();
       throw e;
     }
     Handover handover = new Handover(registry, plugins, proxyHandler, proxyServer, adminServer,
-        RolloutGuard.start(registry), ActiveHealthChecker.start(registry), stateFile, containers, etcd, meters, config.operations(), tls);
+        RolloutGuard.start(registry), ActiveHealthChecker.start(registry), stateFile, containers, etcd, meters, config.operations(), tls, tlsServer);
     bindListenerMeters(meters, "proxy", proxyServer);
+    if (tlsServer != null) {
+      for (Undertow.ListenerInfo info : tlsServer.getListenerInfo()) {
+        bindListenerMeters(meters, "proxy", info.getProtcol(), info.getConnectorStatistics());
+      }
+    }
     bindCertificateMeters(meters, tls);
     lifecycle.started = true;
     if (etcd != null) {
@@ -330,13 +376,26 @@ public final class Handover implements AutoCloseable {
     new FileDescriptorMetrics().bindTo(meters);
   }
 
-  private static void bindListenerMeters(MeterRegistry meters, String name, Undertow server) {
-    for (Undertow.ListenerInfo info : server.getListenerInfo()) {
-      ConnectorStatistics stats = info.getConnectorStatistics();
-      if (stats == null) {
-        continue;
+  /** Answers h2c upgrades (and prior knowledge) when {@code on}, as Undertow's builder does for ENABLE_HTTP2. */
+  private static io.undertow.server.HttpHandler h2cUpgrade(boolean on, io.undertow.server.HttpHandler next) {
+    return on ? new io.undertow.server.protocol.http2.Http2UpgradeHandler(next) : next;
+  }
+
+  private static void closeAll(ServerCertificates... certificates) {
+    for (ServerCertificates c : certificates) {
+      if (c != null) {
+        c.close();
       }
-      Tags tags = Tags.of("listener", name, "protocol", info.getProtcol());
+    }
+  }
+
+  private static void bindListenerMeters(MeterRegistry meters, String name, ProxyListener server) {
+    bindListenerMeters(meters, name, "http", server.connectorStatistics());
+  }
+
+  private static void bindListenerMeters(MeterRegistry meters, String name, String protocol, ConnectorStatistics stats) {
+    if (stats != null) {
+      Tags tags = Tags.of("listener", name, "protocol", protocol);
       Gauge.builder("handover.listener.connections", stats, ConnectorStatistics::getActiveConnections)
           .description("Client connections open on the listener").tags(tags).register(meters);
       FunctionCounter.builder("handover.listener.received.bytes", stats, ConnectorStatistics::getBytesReceived)
@@ -390,13 +449,12 @@ public final class Handover implements AutoCloseable {
 
   /** The address the proxy listens on (with the real port when 0 was asked for). */
   public InetSocketAddress proxyAddress() {
-    return (InetSocketAddress) proxyServer.getListenerInfo().get(0).getAddress();
+    return proxyServer.address();
   }
 
   /** The address of the proxy's TLS listener, or null when it has none. */
   public InetSocketAddress proxyTlsAddress() {
-    return proxyServer.getListenerInfo().stream().filter(l -> l.getProtcol().equals("https"))
-        .map(l -> (InetSocketAddress) l.getAddress()).findFirst().orElse(null);
+    return tlsServer == null ? null : (InetSocketAddress) tlsServer.getListenerInfo().get(0).getAddress();
   }
 
   /** The certificates of the TLS listeners (none when there are none). */
@@ -434,10 +492,13 @@ public final class Handover implements AutoCloseable {
 
   /** Client connections open on the proxy listeners; 0 when metrics (and so connection statistics) are off. */
   private long openConnections() {
-    long n = 0;
-    for (Undertow.ListenerInfo info : proxyServer.getListenerInfo()) {
-      ConnectorStatistics stats = info.getConnectorStatistics();
-      n += stats == null ? 0 : stats.getActiveConnections();
+    ConnectorStatistics stats = proxyServer.connectorStatistics();
+    long n = stats == null ? 0 : stats.getActiveConnections();
+    if (tlsServer != null) {
+      for (Undertow.ListenerInfo info : tlsServer.getListenerInfo()) {
+        ConnectorStatistics tlsStats = info.getConnectorStatistics();
+        n += tlsStats == null ? 0 : tlsStats.getActiveConnections();
+      }
     }
     return n;
   }
@@ -456,7 +517,11 @@ public final class Handover implements AutoCloseable {
   public boolean shutdown() {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(operations.shutdownGraceMillis());
     proxyHandler.drain();
-    Listeners.stopAccepting(proxyServer);
+    proxyServer.stopAccepting();
+    if (tlsServer != null) {
+      // Undertow's listener can only stop accepting; its socket closes with the server
+      tlsServer.getListenerInfo().forEach(Undertow.ListenerInfo::suspend);
+    }
     // Done when no request is in flight and the kept-alive connections have gone (each closes
     // after its next answer), or none brought a request for a while: closing a connection the
     // moment a client sends on it would fail that request.
@@ -492,7 +557,10 @@ public final class Handover implements AutoCloseable {
       // before the registry closes, so that nothing saved elsewhere arrives meanwhile
       etcd.close();
     }
-    proxyServer.stop();
+    proxyServer.close();
+    if (tlsServer != null) {
+      tlsServer.stop();
+    }
     tls.close();
     proxyHandler.close();
     containers.close();

@@ -152,6 +152,8 @@ public final class BackendPool implements Servers {
           .setMaxQueueSize(settings.maxQueueSize())
           .setProblemServerRetry(settings.problemServerRetrySeconds())
           .setTtl(settings.idleTtlMillis());
+      // one host per client: no sticky route to find, so no request's cookies are parsed for one
+      c.removeSessionCookieName("JSESSIONID");
       c.addHost(uri, null, tls.ssl(), tls.options());
       return c;
     }
