@@ -21,7 +21,25 @@ import io.handover.engine.registry.VersionRegistry;
 import io.handover.engine.rollout.RolloutGuard;
 import io.handover.engine.store.EtcdClusterStore;
 import io.handover.engine.store.StoreRefusedException;
+import io.handover.engine.config.OperationsSettings;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
+import io.undertow.server.ConnectorStatistics;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import java.io.IOException;
@@ -42,6 +60,8 @@ public final class Handover implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Handover.class);
   private static final long DRAIN_MILLIS = 60_000;
+  /** A stop waits this long without a new request before it closes the connections still open. */
+  private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   private final VersionRegistry registry;
   private final PluginRegistry plugins;
@@ -53,10 +73,16 @@ public final class Handover implements AutoCloseable {
   private final FileClusterStore stateFile;
   private final ContainerSupervisor containers;
   private final EtcdClusterStore etcd;
+  private final PrometheusMeterRegistry meters;
+  private final OperationsSettings operations;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Handover(VersionRegistry registry, PluginRegistry plugins, UpgradeProxyHandler proxyHandler,
       Undertow proxyServer, Undertow adminServer, RolloutGuard guard, ActiveHealthChecker healthChecker,
-      FileClusterStore stateFile, ContainerSupervisor containers, EtcdClusterStore etcd) {
+      FileClusterStore stateFile, ContainerSupervisor containers, EtcdClusterStore etcd, PrometheusMeterRegistry meters,
+      OperationsSettings operations) {
+    this.meters = meters;
+    this.operations = operations;
     this.stateFile = stateFile;
     this.containers = containers;
     this.etcd = etcd;
@@ -80,6 +106,16 @@ public final class Handover implements AutoCloseable {
    * @throws RuntimeException when a port cannot be bound
    */
   public static Handover start(HandoverConfig config) throws IOException {
+    return start(config, false);
+  }
+
+  /**
+   * Starts a proxy; a {@code successor} is started to replace a running instance on the same ports
+   * and state file (a self-upgrade, see {@code docs/operations.md}): it serves at once with what the
+   * state file holds, takes admin changes once the instance it replaces has let the file go, and
+   * sends that instance SIGTERM as soon as it listens.
+   */
+  public static Handover start(HandoverConfig config, boolean successor) throws IOException {
     requireNonNull(config, "config is null");
     if (config.etcd() != null) {
       if (config.cookieSecret() == null) {
@@ -97,9 +133,16 @@ public final class Handover implements AutoCloseable {
       }
     }
     // first, so that a second instance on the same state file stops before anything else
-    FileClusterStore stateFile = config.stateFile() == null ? null : FileClusterStore.open(config.stateFile());
+    FileClusterStore stateFile = config.stateFile() == null ? null
+        : successor ? FileClusterStore.openAsSuccessor(config.stateFile()) : FileClusterStore.open(config.stateFile());
     try {
-      return start(config, stateFile, null);
+      Handover handover = start(config, stateFile, null);
+      long predecessor = stateFile == null ? -1 : stateFile.predecessor();
+      if (predecessor > 0) {
+        log.info("listening beside the instance it replaces (pid {}): sending it SIGTERM", predecessor);
+        ProcessHandle.of(predecessor).ifPresent(ProcessHandle::destroy);
+      }
+      return handover;
     } catch (IOException | RuntimeException e) {
       if (stateFile != null) {
         stateFile.close();
@@ -119,7 +162,15 @@ public final class Handover implements AutoCloseable {
     }
     PluginRegistry plugins = PluginLoader.load(config.pluginsDir(), signer, clock);
     ClusterStore store = etcd != null ? etcd : stateFile == null ? ClusterStore.none() : stateFile;
-    VersionRegistry registry = new VersionRegistry(plugins, BackendPool.factory(config.pool()), store, DRAIN_MILLIS);
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    bindProcessMeters(meters);
+    MeterRegistry requestMeters = meters;
+    if (!config.operations().metrics()) {
+      // every request-path meter becomes a no-op
+      requestMeters = new SimpleMeterRegistry();
+      requestMeters.config().meterFilter(MeterFilter.deny());
+    }
+    VersionRegistry registry = new VersionRegistry(plugins, BackendPool.factory(config.pool(), requestMeters), store, DRAIN_MILLIS);
     int restored = registry.restore();
     if (etcd != null) {
       if (!registry.seed(config.clusters())) {
@@ -129,6 +180,10 @@ public final class Handover implements AutoCloseable {
     } else if (stateFile != null && stateFile.exists()) {
       // the file wins even when it holds no versions: every one of them was deleted
       log.info("restored {} versions from {}", restored, config.stateFile());
+      if (!stateFile.holdsLock()) {
+        // a successor: takes the file on again once the instance it replaces has let it go
+        registry.follow();
+      }
     } else {
       for (ClusterConfig cluster : config.clusters()) {
         registry.put(cluster);
@@ -136,12 +191,16 @@ public final class Handover implements AutoCloseable {
     }
 
     ContainerSupervisor containers = ContainerSupervisor.start(registry, config.containers());
-    UpgradeProxyHandler proxyHandler = new UpgradeProxyHandler(registry, config.proxySettings());
+    UpgradeProxyHandler proxyHandler = new UpgradeProxyHandler(registry, config.proxySettings(), config.operations().accessLog(),
+        config.operations().accessLogJson());
     ClientLimits limits = config.proxySettings().limits();
     Undertow proxyServer = Undertow.builder()
         .addHttpListener(config.proxy().port(), config.proxy().bindAddress())
         .setIoThreads(config.ioThreads())
         .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
+        // the start of each request, for its version's duration histogram
+        .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true)
+        .setServerOption(UndertowOptions.ENABLE_STATISTICS, config.operations().metrics())
         .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.proxySettings().maxRequestBodyBytes())
         // twice the proxy's own limits, so that heads between the two get RequestLimits' precise
         // 414/431; past these Undertow's parser answers 400 and closes before buffering more
@@ -159,7 +218,9 @@ public final class Handover implements AutoCloseable {
         // answers a client's Expect: 100-continue as soon as the proxy starts reading the body
         .setHandler(new RequestLimits(new HttpContinueReadHandler(proxyHandler), config.proxySettings()))
         .build();
-    AdminHandler adminHandler = new AdminHandler(registry, config.adminSettings(), clock, new AdminReports(registry, plugins, containers::status));
+    Lifecycle lifecycle = new Lifecycle();
+    AdminHandler adminHandler = new AdminHandler(registry, config.adminSettings(), clock, new AdminReports(registry, plugins, containers::status),
+        meters, () -> lifecycle.notReadyBecause(registry, proxyHandler));
     Undertow adminServer = Undertow.builder()
         .addHttpListener(config.admin().port(), config.admin().bindAddress())
         .setIoThreads(1)
@@ -185,7 +246,9 @@ public final class Handover implements AutoCloseable {
       throw e;
     }
     Handover handover = new Handover(registry, plugins, proxyHandler, proxyServer, adminServer,
-        RolloutGuard.start(registry), ActiveHealthChecker.start(registry), stateFile, containers, etcd);
+        RolloutGuard.start(registry), ActiveHealthChecker.start(registry), stateFile, containers, etcd, meters, config.operations());
+    bindListenerMeters(meters, "proxy", proxyServer);
+    lifecycle.started = true;
     if (etcd != null) {
       try {
         etcd.join(InetAddress.getLocalHost().getHostName() + ":" + handover.proxyAddress().getPort(),
@@ -198,6 +261,47 @@ public final class Handover implements AutoCloseable {
     log.info("proxy listening on {}, admin API on {}, {} versions, modes: {}",
         handover.proxyAddress(), handover.adminAddress(), registry.list().size(), String.join(", ", plugins.strategyNames()));
     return handover;
+  }
+
+  /** Whether the proxy should get traffic; see {@code GET /readyz}. */
+  private static final class Lifecycle {
+    volatile boolean started;
+
+    String notReadyBecause(VersionRegistry registry, UpgradeProxyHandler proxy) {
+      if (!started) {
+        return "starting";
+      }
+      if (proxy.draining()) {
+        return "shutting down";
+      }
+      return registry.snapshot().newestActive() == null ? "no version is active" : null;
+    }
+  }
+
+  private static void bindProcessMeters(MeterRegistry meters) {
+    new ClassLoaderMetrics().bindTo(meters);
+    // heap, non-heap and the direct and mapped buffer pools
+    new JvmMemoryMetrics().bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+    new ProcessorMetrics().bindTo(meters);
+    new UptimeMetrics().bindTo(meters);
+    new FileDescriptorMetrics().bindTo(meters);
+  }
+
+  private static void bindListenerMeters(MeterRegistry meters, String name, Undertow server) {
+    for (Undertow.ListenerInfo info : server.getListenerInfo()) {
+      ConnectorStatistics stats = info.getConnectorStatistics();
+      if (stats == null) {
+        continue;
+      }
+      Tags tags = Tags.of("listener", name, "protocol", info.getProtcol());
+      Gauge.builder("handover.listener.connections", stats, ConnectorStatistics::getActiveConnections)
+          .description("Client connections open on the listener").tags(tags).register(meters);
+      FunctionCounter.builder("handover.listener.received.bytes", stats, ConnectorStatistics::getBytesReceived)
+          .description("Bytes read from clients").tags(tags).register(meters);
+      FunctionCounter.builder("handover.listener.sent.bytes", stats, ConnectorStatistics::getBytesSent)
+          .description("Bytes written to clients").tags(tags).register(meters);
+    }
   }
 
   private static String hostAndPort(InetSocketAddress address) {
@@ -246,8 +350,63 @@ public final class Handover implements AutoCloseable {
     return proxyHandler.strategyFailures();
   }
 
+  /** The meters {@code /metrics} shows. */
+  public PrometheusMeterRegistry meters() {
+    return meters;
+  }
+
+  /** Client connections open on the proxy listeners; 0 when metrics (and so connection statistics) are off. */
+  private long openConnections() {
+    long n = 0;
+    for (Undertow.ListenerInfo info : proxyServer.getListenerInfo()) {
+      ConnectorStatistics stats = info.getConnectorStatistics();
+      n += stats == null ? 0 : stats.getActiveConnections();
+    }
+    return n;
+  }
+
+  /** Requests routed to a version and not yet complete. */
+  public int requestsInFlight() {
+    return proxyHandler.inFlight();
+  }
+
+  /**
+   * Stops gracefully: the proxy listeners stop accepting at once (so that a successor bound to the
+   * same ports gets every new connection), {@code /readyz} answers 503, answers from now on close
+   * their connections, and requests in flight get up to {@code shutdownGraceMillis} to complete;
+   * then everything is closed. Blocks; returns whether every request completed in time.
+   */
+  public boolean shutdown() {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(operations.shutdownGraceMillis());
+    proxyHandler.drain();
+    Listeners.stopAccepting(proxyServer);
+    // Done when no request is in flight and the kept-alive connections have gone (each closes
+    // after its next answer), or none brought a request for a while: closing a connection the
+    // moment a client sends on it would fail that request.
+    int left;
+    while (((left = proxyHandler.inFlight()) > 0 || openConnections() > 0 && proxyHandler.nanosSinceLastRequestWhileDraining() < QUIET_NANOS)
+        && System.nanoTime() - deadline < 0) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (left > 0) {
+      log.warn("stopping with {} requests still in flight after the grace period of {} ms", left, operations.shutdownGraceMillis());
+    } else {
+      log.info("every request in flight completed; stopping ({} idle connections left)", openConnections());
+    }
+    close();
+    return left == 0;
+  }
+
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     guard.close();
     healthChecker.close();
     adminServer.stop();

@@ -98,6 +98,8 @@ class PromotionIT {
       return mode(id2).equals("INSTANT");
     });
     assertThat(v2.requests()).isGreaterThanOrEqualTo(5);
+    // the history is written just after the new mode is published
+    await().atMost(Duration.ofSeconds(5)).until(() -> proxy.status(id2).get("history").size() > 0);
     assertThat(proxy.status(id2).get("history").get(0).get("reason").asText())
         .matches("stage 1 of 1: \\d+ s into the stage \\(at least 0\\), \\d+ requests over 30 s \\(at least 5\\) with failure rate 0\\.00 \\(at most 0\\)");
   }

@@ -13,6 +13,8 @@ import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.registry.StateChange;
 import io.handover.engine.registry.StoreUnreachableException;
 import io.handover.engine.registry.VersionRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.RequestTooBigException;
@@ -62,12 +64,27 @@ public final class AdminHandler implements HttpHandler {
   private final RoutingHandler routes = new RoutingHandler(false);
   private final PathTemplateMatcher<Set<String>> allowed = new PathTemplateMatcher<>();
   private final HttpHandler root;
+  private final MetricsEndpoint metrics;
+  private final Readiness readiness;
 
+  /** Without {@code /metrics} series of its own, always ready while a version is active. */
   public AdminHandler(VersionRegistry registry, AdminSettings settings, Clock clock, StatusReport status) {
+    this(registry, settings, clock, status, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        () -> registry.snapshot().newestActive() == null ? "no version is active" : null);
+  }
+
+  /**
+   * @param meters the meters {@code /metrics} shows
+   * @param readiness what {@code /readyz} answers
+   */
+  public AdminHandler(VersionRegistry registry, AdminSettings settings, Clock clock, StatusReport status,
+      PrometheusMeterRegistry meters, Readiness readiness) {
     this.registry = requireNonNull(registry, "registry is null");
     this.settings = requireNonNull(settings, "settings is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.status = requireNonNull(status, "status is null");
+    this.metrics = new MetricsEndpoint(meters, registry);
+    this.readiness = requireNonNull(readiness, "readiness is null");
     route(Methods.PUT, CLUSTERS, this::add);
     route(Methods.PUT, CLUSTERS + "/", this::add);
     route(Methods.GET, CLUSTERS, this::list);
@@ -83,6 +100,11 @@ public final class AdminHandler implements HttpHandler {
     route(Methods.POST, CLUSTERS + "/{id}/noise/accept", e -> acceptNoise(e, id(e)));
     route(Methods.GET, "/configuration/strategies", e -> sendJson(e, StatusCodes.OK, status.plugins()));
     route(Methods.GET, "/status", e -> sendJson(e, StatusCodes.OK, status.status()));
+    route(Methods.GET, "/metrics", this::metrics);
+    route(Methods.GET, "/healthz", e -> sendJson(e, StatusCodes.OK, Map.of("status", "live")));
+    route(Methods.GET, "/readyz", this::ready);
+    route(Methods.GET, "/logging/level", e -> sendJson(e, StatusCodes.OK, LogLevels.configured()));
+    route(Methods.PUT, "/logging/level", this::setLogLevel);
     routes.setInvalidMethodHandler(this::notAllowed);
     HttpHandler blocking = new BlockingHandler(routes);
     root = new AdminGuard(exchange -> readBodyThen(exchange, blocking), settings);
@@ -143,6 +165,38 @@ public final class AdminHandler implements HttpHandler {
     exchange.setStatusCode(StatusCodes.ACCEPTED);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
     exchange.getResponseSender().send(parsed.id());
+  }
+
+  private void metrics(HttpServerExchange exchange) {
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+    exchange.getResponseSender().send(metrics.scrape(), StandardCharsets.UTF_8);
+  }
+
+  private void ready(HttpServerExchange exchange) {
+    String why = readiness.notReadyBecause();
+    if (why == null) {
+      sendJson(exchange, StatusCodes.OK, Map.of("status", "ready"));
+    } else {
+      sendJson(exchange, StatusCodes.SERVICE_UNAVAILABLE, Map.of("status", "not ready", "reason", why));
+    }
+  }
+
+  /** What {@code PUT /logging/level} takes: a logger (the root one when absent) and its level. */
+  private record LevelChange(String logger, String level) {}
+
+  private void setLogLevel(HttpServerExchange exchange) throws IOException {
+    LevelChange change = Json.read(readBody(exchange), LevelChange.class);
+    if (change == null) {
+      throw JsonInputException.of("level", "missing: send {\"logger\": \"io.handover\", \"level\": \"DEBUG\"}");
+    }
+    String logger = change.logger() == null ? "ROOT" : change.logger();
+    exchange.putAttachment(AdminGuard.SUBJECT, "log level of " + logger + " to " + change.level());
+    try {
+      String now = LogLevels.set(change.logger(), change.level());
+      sendJson(exchange, StatusCodes.OK, Map.of("logger", logger, "level", now));
+    } catch (IllegalStateException e) {
+      sendError(exchange, StatusCodes.CONFLICT, "", e.getMessage());
+    }
   }
 
   private void list(HttpServerExchange exchange) {

@@ -30,11 +30,15 @@ public final class RolloutReport {
           .put("address", b.address().authority())
           .put("ejected", b.health().ejected())
           .put("ejectedForMillis", b.health().ejectedForMillis())
+          .put("ejectedUntil", b.health().ejected() ? java.time.Instant.ofEpochMilli(b.health().ejectedUntilMillis()).toString() : null)
           .put("ejections", b.health().ejections())
+          .put("totalEjections", b.health().totalEjections())
           .put("activelyHealthy", b.health().activelyHealthy())
           .put("consecutiveFailures", b.health().consecutiveFailures())
           .put("lastFailure", b.health().lastFailure() == null ? null : b.health().lastFailure().label())
-          .put("millisSinceLastFailure", b.health().millisSinceLastFailure());
+          .put("millisSinceLastFailure", b.health().millisSinceLastFailure())
+          .put("lastFailureAt", b.health().lastFailure() == null ? null
+              : java.time.Instant.ofEpochMilli(System.currentTimeMillis() - b.health().millisSinceLastFailure()).toString());
     }
     return servers;
   }

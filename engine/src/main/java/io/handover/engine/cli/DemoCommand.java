@@ -1,5 +1,7 @@
 package io.handover.engine.cli;
 
+import io.handover.engine.admin.LogLevels;
+
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -109,7 +111,7 @@ final class DemoCommand {
     }
     try {
       // the tour stops the proxy while its clients' last connections close; that is no error to show
-      System.setProperty("org.slf4j.simpleLogger.log.org.xnio.nio", "off");
+      LogLevels.quietly("org.xnio.nio", "OFF");
       return new Tour(out, new AdminClient("http://127.0.0.1:" + admin, null), URI.create("http://127.0.0.1:" + proxyPort), v2).run();
     } finally {
       handover.close();

@@ -1,5 +1,6 @@
 package io.handover.engine.cli;
 
+import io.handover.engine.admin.LogLevels;
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.ParameterException;
@@ -13,7 +14,7 @@ import java.util.Set;
 /**
  * The {@code handover} command. Runs the proxy ({@code run}, also reached by the original
  * {@code -configFile=... -logLevel=...} form), a self-contained demo ({@code demo}), and drives the
- * admin API of a running proxy ({@code cluster ...}); {@code --version} or {@code version} prints the version.
+ * admin API of a running proxy ({@code cluster ...}, {@code log-level}); {@code --version} or {@code version} prints the version.
  *
  * <p>Exit codes: 0 done; 1 the proxy refused the request (its message on stderr) or did not start;
  * 2 a usage error or no answer from the admin API (one line on stderr).
@@ -51,6 +52,8 @@ public final class HandoverCli {
   private HandoverCli() {}
 
   public static void main(String[] args) {
+    // before anything opens a channel: listeners a successor can share (see docs/operations.md)
+    ReusePortSelectorProvider.install();
     int code = run(args, System.out, System.err);
     if (code != OK || !RunCommand.keepsRunning()) {
       System.exit(code);
@@ -64,12 +67,14 @@ public final class HandoverCli {
     RunCommand run = new RunCommand();
     DemoCommand demo = new DemoCommand();
     ClusterCommand cluster = new ClusterCommand();
+    LogLevelCommand logLevel = new LogLevelCommand();
     JCommander jc = JCommander.newBuilder()
         .programName("handover")
         .addObject(main)
         .addCommand("run", run)
         .addCommand("demo", demo)
         .addCommand("cluster", cluster)
+        .addCommand("log-level", logLevel)
         .addCommand("version", new VersionCommand())
         .build();
     JCommander clusterParser = jc.getCommands().get("cluster");
@@ -83,7 +88,7 @@ public final class HandoverCli {
     String command = jc.getParsedCommand();
     String sub = command != null && command.equals("cluster") ? clusterParser.getParsedCommand() : null;
     ClusterCommand.Action action = sub == null ? null : cluster.action(sub);
-    if (main.help || run.help || demo.help || cluster.help || (action != null && action.admin.help)) {
+    if (main.help || run.help || demo.help || cluster.help || logLevel.admin.help || (action != null && action.admin.help)) {
       JCommander target = main.help || command == null ? jc : jc.getCommands().get(command);
       if (action != null) {
         target = clusterParser.getCommands().get(sub);
@@ -121,6 +126,7 @@ public final class HandoverCli {
       return switch (command) {
         case "run" -> run.execute(out, err);
         case "demo" -> demo.execute(out, err);
+        case "log-level" -> logLevel.run(logLevel.admin.client(), out);
         case "cluster" -> {
           if (action == null) {
             throw new UsageException("cluster needs an action: list, status, get, add, promote, pause, resume, abort, rollback, activate, "
@@ -181,17 +187,13 @@ public final class HandoverCli {
     return out.toArray(String[]::new);
   }
 
-  /** Must run before the first logger is created: slf4j-simple reads these once. */
+  /**
+   * Routes Undertow's and XNIO's logging (org.jboss.logging) to SLF4J and Logback, which reads
+   * {@code conf/logback.xml}; {@code level}, when given, sets the root logger's level over it.
+   */
   static void configureLogging(String level) {
     System.setProperty("org.jboss.logging.provider", "slf4j");
-    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null || level != null) {
-      String l = level == null ? "info" : level.toLowerCase(Locale.ROOT);
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", l);
-    }
-    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-    System.setProperty("org.slf4j.simpleLogger.log.org.xnio", "warn");
-    System.setProperty("org.slf4j.simpleLogger.log.io.undertow", "warn");
+    LogLevels.defaultsUnlessConfigured(level);
   }
 
   /** A command line that makes sense to the parser but not as a request. */

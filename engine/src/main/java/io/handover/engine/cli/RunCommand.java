@@ -1,5 +1,9 @@
 package io.handover.engine.cli;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import io.handover.engine.Handover;
@@ -33,6 +37,10 @@ final class RunCommand {
   @Parameter(names = "--etcd-endpoints", description = "Comma-separated etcd URLs: keep the versions in etcd, shared with other instances")
   String etcdEndpoints;
 
+  @Parameter(names = "--takeover", description = "Replace the Handover running on the same ports and state file: listen beside it,"
+      + " then stop it (a self-upgrade; see docs/operations.md)")
+  boolean takeover;
+
   int execute(PrintStream out, PrintStream err) {
     HandoverConfig config;
     try {
@@ -41,11 +49,38 @@ final class RunCommand {
       err.println("handover: " + e.getMessage());
       return HandoverCli.USAGE;
     }
+    if (!takeover) {
+      // with SO_REUSEPORT a second process would bind quietly beside a running one
+      String inUse = ReusePortSelectorProvider.installed() ? listenerInUse(config) : null;
+      if (inUse != null) {
+        err.println("handover: cannot start: " + inUse + " (to replace the Handover running there, add --takeover)");
+        return HandoverCli.USAGE;
+      }
+    }
+    if (takeover) {
+      warnUnlessRequestsMigrate(err);
+    }
     try {
-      start(config, err);
+      Handover handover = start(config, takeover, err);
+      stopOnSignals(handover, config.operations().shutdownGraceMillis(), err);
       return HandoverCli.OK;
     } catch (StartFailed e) {
       return e.code;
+    }
+  }
+
+  /**
+   * Connections the kernel queued on the old process's listener when it closes are reset, unless
+   * Linux (5.14 and later) moves them to the successor's: {@code net.ipv4.tcp_migrate_req}.
+   */
+  private static void warnUnlessRequestsMigrate(PrintStream err) {
+    try {
+      if (java.nio.file.Files.readString(Path.of("/proc/sys/net/ipv4/tcp_migrate_req")).strip().equals("0")) {
+        err.println("handover: net.ipv4.tcp_migrate_req is 0: connections still queued on the old listener when it closes will be"
+            + " reset; sysctl -w net.ipv4.tcp_migrate_req=1 moves them to this process (see docs/operations.md)");
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux, or no such setting: nothing to say
     }
   }
 
@@ -59,10 +94,53 @@ final class RunCommand {
     }
   }
 
+  /**
+   * SIGTERM (or SIGINT) stops the proxy gracefully ({@link Handover#shutdown}) and exits 0; a
+   * second one exits at once. A stop that hangs (a worker busy past the grace period) does not
+   * keep the process: it exits a few seconds after the grace period whatever is still running.
+   */
+  static void stopOnSignals(Handover handover, long graceMillis, PrintStream err) {
+    AtomicBoolean stopping = new AtomicBoolean();
+    SignalHandler handler = signal -> {
+      if (!stopping.compareAndSet(false, true)) {
+        err.println("handover: SIG" + signal.getName() + " again: stopping now");
+        Runtime.getRuntime().halt(1);
+      }
+      Thread watchdog = new Thread(() -> {
+        try {
+          Thread.sleep(graceMillis + 5_000);
+        } catch (InterruptedException e) {
+          return;
+        }
+        err.println("handover: the stop took longer than shutdownGraceMillis + 5 s; exiting");
+        Runtime.getRuntime().halt(0);
+      }, "handover-stop-watchdog");
+      watchdog.setDaemon(true);
+      watchdog.start();
+      Thread stop = new Thread(() -> {
+        handover.shutdown();
+        System.exit(HandoverCli.OK);
+      }, "handover-stop");
+      stop.start();
+    };
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        Signal.handle(new Signal(name), handler);
+      } catch (IllegalArgumentException e) {
+        // a JVM started with -Xrs, or a platform without the signal: the shutdown hook remains
+      }
+    }
+  }
+
   /** Starts the proxy and a shutdown hook that stops it; on failure prints one line on err. */
   static Handover start(HandoverConfig config, PrintStream err) throws StartFailed {
+    return start(config, false, err);
+  }
+
+  /** Starts the proxy (as a successor: see {@link Handover#start(HandoverConfig, boolean)}) and a shutdown hook. */
+  static Handover start(HandoverConfig config, boolean successor, PrintStream err) throws StartFailed {
     try {
-      Handover handover = Handover.start(config);
+      Handover handover = Handover.start(config, successor);
       Runtime.getRuntime().addShutdownHook(new Thread(handover::close, "handover-shutdown"));
       started = true;
       return handover;

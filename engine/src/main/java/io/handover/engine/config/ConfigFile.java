@@ -16,7 +16,8 @@ import java.util.TreeSet;
  * {@link HandoverConfig#defaults()} filled in as each section is built. See {@code docs/configuration.md}.
  */
 record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster cluster, List<ClusterJson.Wrapper> clusters,
-    String stateFile, String cookieSecret, String pluginsDir, Object dockerHost, String containerScope, Store store) {
+    String stateFile, String cookieSecret, String pluginsDir, Object dockerHost, String containerScope, Store store,
+    Long shutdownGraceMillis, Metrics metrics, AccessLog accessLog) {
 
   ConfigFile {
     dockerHost = dockerHost == null ? null : engine(dockerHost);
@@ -31,11 +32,37 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
         throw JsonInputException.of("clusters[" + i + "]", "must be {\"cluster\":{...}}");
       }
     }
+    shutdownGraceMillis = Json.whole(shutdownGraceMillis, "shutdownGraceMillis", OperationsSettings.DEFAULT.shutdownGraceMillis(), 0, 3_600_000);
+    metrics = metrics == null ? new Metrics(null) : metrics;
+    accessLog = accessLog == null ? new AccessLog(null, null) : accessLog;
     text(stateFile, "stateFile");
     text(pluginsDir, "pluginsDir");
     if (text(cookieSecret, "cookieSecret") != null && cookieSecret.length() < 16) {
       throw JsonInputException.of("cookieSecret", "must have at least 16 characters");
     }
+  }
+
+  /** {@code metrics}: whether the request path feeds {@code /metrics} (on by default). */
+  record Metrics(Boolean enabled) {
+    Metrics {
+      enabled = enabled == null || enabled;
+    }
+  }
+
+  /** {@code accessLog}: one line per request on the {@code io.handover.access} logger, as text or JSON. */
+  record AccessLog(Boolean enabled, String format) {
+    AccessLog {
+      enabled = enabled != null && enabled;
+      format = format == null ? "text" : text(format, "format");
+      if (!format.equals("text") && !format.equals("json")) {
+        throw JsonInputException.of("format", "must be \"text\" or \"json\"");
+      }
+    }
+  }
+
+  /** The settings of {@code shutdownGraceMillis}, {@code metrics} and {@code accessLog}. */
+  OperationsSettings operations() {
+    return new OperationsSettings(metrics.enabled(), accessLog.enabled(), accessLog.format().equals("json"), shutdownGraceMillis);
   }
 
   /** {@code proxy}: where the proxy listens, how it treats requests, its connection pools. */

@@ -121,7 +121,7 @@ public final class ConfigLoader {
     return new HandoverConfig(f.proxy().listener(), f.proxy().settings(), f.proxy().pool(), f.configService().listener(),
         f.configService().settings(token), clusters, path(f.stateFile(), base), f.cookieSecret(), path(f.pluginsDir(), base),
         f.proxy().ioThreads().intValue(),
-        f.containers(), etcd(f, etcdFromEnv));
+        f.containers(), etcd(f, etcdFromEnv), f.operations());
   }
 
   private static ClusterConfig within(String field, Supplier<ClusterConfig> build) {

@@ -14,6 +14,8 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -28,14 +30,23 @@ import java.util.List;
  */
 public final class FileClusterStore implements ClusterStore, Closeable {
 
+  private static final Logger log = LoggerFactory.getLogger(FileClusterStore.class);
+
   private final Path file;
   private final FileChannel lockChannel;
-  private final FileLock lock;
+  /** Null while a successor waits for the instance it replaces to let the file go. */
+  private volatile FileLock lock;
+  /** The process that held the lock when a successor opened the file; -1 when unknown or none. */
+  private final long predecessor;
 
-  private FileClusterStore(Path file, FileChannel lockChannel, FileLock lock) {
+  private FileClusterStore(Path file, FileChannel lockChannel, FileLock lock, long predecessor) {
     this.file = file;
     this.lockChannel = lockChannel;
     this.lock = lock;
+    this.predecessor = predecessor;
+    if (lock != null) {
+      writePid();
+    }
   }
 
   /** @throws IOException when the lock cannot be had: another instance uses the file */
@@ -54,7 +65,73 @@ public final class FileClusterStore implements ClusterStore, Closeable {
       channel.close();
       throw new IOException(file + " is in use by another handover instance (it holds " + lockFile.getFileName() + ")");
     }
-    return new FileClusterStore(file, channel, lock);
+    return new FileClusterStore(file, channel, lock, -1);
+  }
+
+  /**
+   * Opens the file for a successor started to replace the instance that holds it (a self-upgrade):
+   * when the lock is held, the file is read but not written ({@link #save} is refused as
+   * unreachable, so admin changes get 503) until the holder stops; then {@link #follow}'s listener
+   * is told and the file is read again. Without a holder this is {@link #open}.
+   */
+  public static FileClusterStore openAsSuccessor(Path stateFile) throws IOException {
+    Path file = stateFile.toAbsolutePath();
+    Files.createDirectories(file.getParent());
+    Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+    FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    FileLock lock = channel.tryLock();
+    long holder = -1;
+    if (lock == null) {
+      try {
+        holder = Long.parseLong(Files.readString(lockFile).strip());
+      } catch (NumberFormatException e) {
+        holder = -1;
+      }
+    }
+    return new FileClusterStore(file, channel, lock, holder);
+  }
+
+  /** The process that held the file when this successor opened it; -1 when none or unknown. */
+  public long predecessor() {
+    return lock == null ? predecessor : -1;
+  }
+
+  /** Whether this instance may write the file (it holds the lock). */
+  public boolean holdsLock() {
+    return lock != null;
+  }
+
+  /** Notes this process in the lock file, for a successor to find. */
+  private void writePid() {
+    try {
+      lockChannel.truncate(0);
+      lockChannel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)), 0);
+      lockChannel.force(false);
+    } catch (IOException e) {
+      log.debug("could not note the pid in the lock file: {}", e.toString());
+    }
+  }
+
+  /** A successor waits on its own thread for the lock and then tells {@code listener} what the file holds. */
+  @Override
+  public void follow(Listener listener) {
+    if (lock != null) {
+      return;
+    }
+    Thread waiter = new Thread(() -> {
+      try {
+        FileLock had = lockChannel.lock();
+        lock = had;
+        writePid();
+        log.info("took over {} from the instance it replaces", file);
+        // revision 1: unlike the 0 of every plain read, so that the registry takes the file on whole
+        listener.reconnected(new Stored(load(), 1, exists()));
+      } catch (IOException e) {
+        log.error("could not take over {}: {}", file, e.getMessage());
+      }
+    }, "handover-takeover");
+    waiter.setDaemon(true);
+    waiter.start();
   }
 
   /** Whether anything was ever saved: then the file's versions, even none, are the ones to run. */
@@ -97,6 +174,9 @@ public final class FileClusterStore implements ClusterStore, Closeable {
 
   @Override
   public void save(List<ClusterConfig> clusters) throws IOException {
+    if (lock == null) {
+      throw new Unreachable(file + " is still held by the instance this one replaces; changes are taken once it has stopped", null);
+    }
     List<ClusterJson.Wrapper> array = clusters.stream().map(c -> ClusterJson.toJson(c, true)).toList();
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     ByteBuffer bytes = ByteBuffer.wrap(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(array));
@@ -131,7 +211,10 @@ public final class FileClusterStore implements ClusterStore, Closeable {
   @Override
   public void close() throws IOException {
     try {
-      lock.release();
+      FileLock held = lock;
+      if (held != null) {
+        held.release();
+      }
     } finally {
       lockChannel.close();
     }

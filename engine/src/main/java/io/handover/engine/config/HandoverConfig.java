@@ -20,6 +20,7 @@ import java.util.List;
  * @param pluginsDir the folder plugin JARs are loaded from, or null for built-ins only
  * @param containers the container engine and how versions' containers are run
  * @param etcd the etcd store shared with other instances, or null for the state file (or none)
+ * @param operations metrics, the access log and how a stop drains
  */
 public record HandoverConfig(
     Listener proxy,
@@ -33,18 +34,20 @@ public record HandoverConfig(
     Path pluginsDir,
     int ioThreads,
     ContainerSettings containers,
-    EtcdSettings etcd) {
+    EtcdSettings etcd,
+    OperationsSettings operations) {
 
   public HandoverConfig {
     clusters = List.copyOf(clusters);
     requireNonNull(containers, "containers is null");
+    requireNonNull(operations, "operations is null");
   }
 
   /** With the container engine of the environment and no etcd store. */
   public HandoverConfig(Listener proxy, ProxySettings proxySettings, PoolSettings pool, Listener admin, AdminSettings adminSettings,
       List<ClusterConfig> clusters, Path stateFile, String cookieSecret, Path pluginsDir, int ioThreads) {
     this(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads,
-        ContainerSettings.defaults(), null);
+        ContainerSettings.defaults(), null, OperationsSettings.DEFAULT);
   }
 
   /** A host and port to listen on; port 0 picks a free port. */
@@ -65,42 +68,46 @@ public record HandoverConfig(
   }
 
   public HandoverConfig withListeners(Listener proxy, Listener admin) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd, operations);
   }
 
   public HandoverConfig withClusters(List<ClusterConfig> clusters) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd, operations);
   }
 
   public HandoverConfig withStateFile(Path stateFile) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd, operations);
   }
 
   public HandoverConfig withPluginsDir(Path pluginsDir) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd, operations);
   }
 
   public HandoverConfig withCookieSecret(String cookieSecret) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd, operations);
   }
 
   public HandoverConfig withProxySettings(ProxySettings proxySettings) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd, operations);
   }
 
   public HandoverConfig withPool(PoolSettings pool) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd, operations);
   }
 
   public HandoverConfig withContainers(ContainerSettings containers) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd, operations);
   }
 
   public HandoverConfig withEtcd(EtcdSettings etcd) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd, operations);
   }
 
   public HandoverConfig withAdminSettings(AdminSettings adminSettings) {
-    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd);
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd, operations);
+  }
+
+  public HandoverConfig withOperations(OperationsSettings operations) {
+    return new HandoverConfig(proxy, proxySettings, pool, admin, adminSettings, clusters, stateFile, cookieSecret, pluginsDir, ioThreads, containers, etcd, operations);
   }
 }

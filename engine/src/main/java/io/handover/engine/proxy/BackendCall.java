@@ -61,6 +61,8 @@ final class BackendCall {
     this.upgrade = upgrade;
     this.trustForwarded = trustForwarded;
     this.listener = listener;
+    backend.meters().started();
+    AccessLog.attempted(exchange);
   }
 
   void start() {
@@ -94,7 +96,7 @@ final class BackendCall {
   void abort(FailureKind kind, String why) {
     // ended first: cutting the connection makes the client report a reset, which is not the cause
     boolean first = !done;
-    done = true;
+    end();
     if (connection != null) {
       cutOff(connection);
     }
@@ -150,7 +152,7 @@ final class BackendCall {
               IoUtils.safeClose(r.getConnection());
               return;
             }
-            done = true;
+            end();
             listener.onResponse(BackendCall.this, r);
           }
 
@@ -173,8 +175,16 @@ final class BackendCall {
     if (done) {
       return;
     }
-    done = true;
+    end();
     listener.onFailure(this, kind, why);
+  }
+
+  /** Marks the attempt ended; the server's in-flight count falls once, however it ended. */
+  private void end() {
+    if (!done) {
+      done = true;
+      backend.meters().ended();
+    }
   }
 
   private void writeBody(ClientExchange result) {

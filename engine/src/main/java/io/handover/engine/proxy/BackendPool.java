@@ -11,6 +11,12 @@ import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import io.undertow.server.handlers.proxy.ProxyClient;
 import java.net.URI;
 import java.util.List;
+import io.handover.engine.telemetry.ServerMeters;
+import io.handover.engine.telemetry.VersionMeters;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.undertow.server.ExchangeCompletionListener;
+import io.undertow.server.HttpServerExchange;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,16 +33,49 @@ public final class BackendPool implements Servers {
 
   private final Backend[] backends;
   private final AtomicInteger next = new AtomicInteger();
+  private final VersionMeters meters;
+  /** Ends the version's in-flight count and times the request; one instance for all its requests. */
+  private final ExchangeCompletionListener completion;
 
+  /** Servers without series (meters that count nowhere). */
   public BackendPool(List<ServerAddress> servers, PoolSettings settings, Ticker ticker) {
-    ServerHealth.Policy policy = new ServerHealth.Policy(settings.ejectAfterFailures(), settings.baseEjectionMillis(),
-        settings.maxEjectionMillis());
-    this.backends = servers.stream().map(s -> new Backend(s, settings, new ServerHealth(policy, ticker))).toArray(Backend[]::new);
+    this("", servers, settings, ticker, new SimpleMeterRegistry());
   }
 
-  /** What the registry calls to give each new version its servers. */
-  public static Servers.Factory factory(PoolSettings settings) {
-    return config -> new BackendPool(config.servers(), settings, Ticker.systemTicker());
+  BackendPool(String version, List<ServerAddress> servers, PoolSettings settings, Ticker ticker, MeterRegistry registry) {
+    ServerHealth.Policy policy = new ServerHealth.Policy(settings.ejectAfterFailures(), settings.baseEjectionMillis(),
+        settings.maxEjectionMillis());
+    this.backends = servers.stream().map(s -> {
+      ServerHealth health = new ServerHealth(policy, ticker);
+      return new Backend(s, settings, health, new ServerMeters(registry, version, s.authority(), health));
+    }).toArray(Backend[]::new);
+    this.meters = new VersionMeters(registry, version);
+    this.completion = (exchange, next) -> {
+      meters.completed(exchange.getStatusCode(), System.nanoTime() - exchange.getRequestStartTime());
+      next.proceed();
+    };
+  }
+
+  /**
+   * What the registry calls to give each new version its servers, with their series in
+   * {@code registry} (removed when the version goes).
+   */
+  public static Servers.Factory factory(PoolSettings settings, MeterRegistry registry) {
+    return config -> new BackendPool(config.version().label(), config.servers(), settings, Ticker.systemTicker(), registry);
+  }
+
+  /** The version's request-path series. */
+  VersionMeters meters() {
+    return meters;
+  }
+
+  /**
+   * Counts a request the strategy routed to this version until it completes. Needs the listener's
+   * {@code RECORD_REQUEST_START_TIME} option.
+   */
+  void track(HttpServerExchange exchange) {
+    meters.started();
+    exchange.addExchangeCompleteListener(completion);
   }
 
   /** The pool of a version, which the registry made through {@link #factory}. */
@@ -65,12 +104,14 @@ public final class BackendPool implements Servers {
     return null;
   }
 
-  /** Closes the pooled connections. */
+  /** Closes the pooled connections and removes the series. */
   @Override
   public void close() {
     for (Backend b : backends) {
       b.client.removeHost(b.uri);
+      b.meters.close();
     }
+    meters.close();
   }
 
   /** One server of a version, its connections and its health. Thread-safe. */
@@ -79,10 +120,12 @@ public final class BackendPool implements Servers {
     private final URI uri;
     private final LoadBalancingProxyClient client;
     private final ServerHealth health;
+    private final ServerMeters meters;
 
-    Backend(ServerAddress address, PoolSettings settings, ServerHealth health) {
+    Backend(ServerAddress address, PoolSettings settings, ServerHealth health, ServerMeters meters) {
       this.address = address;
       this.health = health;
+      this.meters = meters;
       this.uri = URI.create("http://" + address.authority());
       this.client = new LoadBalancingProxyClient()
           .setConnectionsPerThread(settings.connectionsPerThread())
@@ -106,6 +149,10 @@ public final class BackendPool implements Servers {
       return client;
     }
 
+    ServerMeters meters() {
+      return meters;
+    }
+
     void succeeded() {
       health.succeeded();
     }
@@ -113,8 +160,8 @@ public final class BackendPool implements Servers {
     void failed(FailureKind kind) {
       ServerHealth.Ejection ejection = health.failed(kind);
       if (ejection != null) {
-        log.warn("server {} ejected for {} ms after {} failures in a row, the last: {}", address, ejection.forMillis(),
-            ejection.afterFailures(), kind.label());
+        log.warn("server {} ejected for {} ms (ejection {} in a row, {} in all) after {} failures in a row, the last: {}", address,
+            ejection.forMillis(), health.ejections(), health.totalEjections(), ejection.afterFailures(), kind.label());
       }
     }
   }

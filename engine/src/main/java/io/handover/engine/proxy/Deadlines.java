@@ -1,5 +1,6 @@
 package io.handover.engine.proxy;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.xnio.XnioIoThread;
 
@@ -35,9 +36,24 @@ final class Deadlines {
     if (d == null) {
       d = new Deadlines();
       PER_THREAD.set(d);
-      thread.executeAtInterval(d::sweep, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+      d.sweepEvery(thread);
     }
     return d;
+  }
+
+  /**
+   * Sweeps after each interval, scheduling the next sweep itself: XNIO's own repeating task logs an
+   * error with a stack trace when it finds its thread stopping, which is no error at a stop.
+   */
+  private void sweepEvery(XnioIoThread thread) {
+    try {
+      thread.executeAfter(() -> {
+        sweep();
+        sweepEvery(thread);
+      }, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // the IO thread is stopping: nothing is left to time out
+    }
   }
 
   /** Sets (or moves) the entry's deadline to {@code millis} from now. */

@@ -298,6 +298,9 @@ final class MirroredExchange extends Deadlines.Entry {
   }
 
   private void serve(Leg leg) {
+    if (leg.call != null) {
+      AccessLog.served(exchange, leg.version, leg.call.backend);
+    }
     exchange.setStatusCode(leg.response.getResponseCode());
     copyResponseHeaders(leg.response.getResponseHeaders(), exchange.getResponseHeaders());
     exchange.getResponseHeaders().remove(Headers.TRANSFER_ENCODING);
@@ -323,6 +326,9 @@ final class MirroredExchange extends Deadlines.Entry {
     candidate.abort(FailureKind.CANCELLED, "not compared: the older version's answer is larger than maxBodyBytes");
     abortSibling("not compared: the older version's answer is larger than maxBodyBytes");
     stats.skip("the older version's answer is larger than maxBodyBytes (" + mirror.maxBodyBytes() + " bytes)");
+    if (target.call != null) {
+      AccessLog.served(exchange, target.version, target.call.backend);
+    }
     ResponseStream.relay(exchange, result, start, result.getResponseChannel());
   }
 
@@ -421,7 +427,7 @@ final class MirroredExchange extends Deadlines.Entry {
           outcomes.success(exchange, version, c.backend, status, c.startNanos);
         }
       } else {
-        outcomes.answered(c.backend, status);
+        outcomes.answered(c.backend, status, c.startNanos);
       }
       if (finished || InterimResponses.isInterim(status)) {
         // an interim answer is not compared: the leg is given up, and a request both legs gave up

@@ -175,6 +175,7 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
     } else {
       outcomes.success(exchange, route.version, c.backend, status, c.startNanos);
     }
+    AccessLog.served(exchange, route.version, c.backend);
     if (status == StatusCodes.SWITCHING_PROTOCOLS && upgrade != null) {
       finish();
       ResponseStream.upgrade(exchange, result);
@@ -198,6 +199,7 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
         } else {
           outcomes.success(exchange, route.version, c.backend, response.status(), c.startNanos);
         }
+        AccessLog.served(exchange, route.version, c.backend);
         finish();
         ResponseStream.relay(exchange, response);
       }

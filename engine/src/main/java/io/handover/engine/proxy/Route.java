@@ -61,6 +61,8 @@ final class Route {
     if (older == null) {
       return false;
     }
+    BackendPool.of(version).meters().failedOver();
+    version.outcomes().failedOver();
     version = older;
     failovers++;
     return true;

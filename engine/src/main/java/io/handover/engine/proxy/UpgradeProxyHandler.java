@@ -9,6 +9,7 @@ import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.registry.Snapshot;
 import io.handover.engine.registry.VersionRegistry;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.ResponseCommitListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
@@ -43,9 +44,31 @@ public final class UpgradeProxyHandler implements HttpHandler {
   private final AtomicLong strategyFailures = new AtomicLong();
   private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
+  private final AccessLog accessLog;
+  /** Set when a stop begins: every answer from then on closes its connection. */
+  private volatile boolean draining;
+  /** When the last request arrived after the stop began (written only then). */
+  private volatile long lastRequestWhileDraining;
+  /** Makes an answer that began before the stop, and is sent after it began, close its connection too. */
+  private final ResponseCommitListener closeWhenDraining = exchange -> {
+    if (draining) {
+      exchange.setPersistent(false);
+      exchange.getResponseHeaders().put(Headers.CONNECTION, Headers.CLOSE.toString());
+    }
+  };
+
   public UpgradeProxyHandler(VersionRegistry registry, ProxySettings settings) {
+    this(registry, settings, false, false);
+  }
+
+  /**
+   * @param accessLog whether each request is written to the {@code io.handover.access} logger
+   * @param accessLogJson whether those lines are JSON objects
+   */
+  public UpgradeProxyHandler(VersionRegistry registry, ProxySettings settings, boolean accessLog, boolean accessLogJson) {
     this.registry = requireNonNull(registry, "registry is null");
     this.settings = requireNonNull(settings, "settings is null");
+    this.accessLog = accessLog ? new AccessLog(accessLogJson) : null;
     this.bodyBudget = new BodyBudget(settings.limits().maxBufferedBodyBytesTotal());
     // Bounded: when comparisons fall behind, the older version's answer is served uncompared
     // (and counted) rather than making live traffic wait.
@@ -60,6 +83,15 @@ public final class UpgradeProxyHandler implements HttpHandler {
   public void handleRequest(HttpServerExchange exchange) {
     long startNanos = System.nanoTime();
     exchange.addDefaultResponseListener(ErrorResponses.JSON_BODY);
+    if (accessLog != null) {
+      accessLog.begin(exchange);
+    }
+    if (draining) {
+      exchange.setPersistent(false);
+      lastRequestWhileDraining = System.nanoTime();
+    } else {
+      exchange.addResponseCommitListener(closeWhenDraining);
+    }
     Snapshot snapshot = registry.snapshot();
     LiveVersion newest = snapshot.newestActive();
     if (newest == null) {
@@ -71,6 +103,7 @@ public final class UpgradeProxyHandler implements HttpHandler {
     if (target == null || !target.info().isActive()) {
       target = newest;
     }
+    BackendPool.of(target).track(exchange);
     List<SetCookie> cookies = decision.cookies();
     if (!cookies.isEmpty()) {
       // added at commit, so that the backend's own Set-Cookie headers are kept too
@@ -154,9 +187,39 @@ public final class UpgradeProxyHandler implements HttpHandler {
     }
   }
 
-  /** Stops the comparison workers. */
+  /**
+   * Begins a stop: from now on every answer carries {@code Connection: close}, so that kept-alive
+   * clients open their next connection to whichever process listens then.
+   */
+  public void drain() {
+    lastRequestWhileDraining = System.nanoTime();
+    draining = true;
+  }
+
+  public boolean draining() {
+    return draining;
+  }
+
+  /** How long ago the last request arrived since the stop began; since the stop began when none did. */
+  public long nanosSinceLastRequestWhileDraining() {
+    return System.nanoTime() - lastRequestWhileDraining;
+  }
+
+  /** Requests routed to a version and not yet complete (upgraded connections are complete). */
+  public int inFlight() {
+    int n = 0;
+    for (LiveVersion v : registry.snapshot().all()) {
+      n += BackendPool.of(v).meters().inFlight();
+    }
+    return n;
+  }
+
+  /** Stops the comparison workers and writes what the access log holds. */
   public void close() {
     comparisons.shutdownNow();
+    if (accessLog != null) {
+      accessLog.close();
+    }
   }
 
   /** The bytes of request bodies held in memory right now. */

@@ -430,6 +430,9 @@ public final class VersionRegistry implements AutoCloseable {
           v.info().version(), v.info().id(), e.getMessage());
     }
     v.history().add(transition);
+    if (decision != null) {
+      v.history().counted(decision.promoteStage() < 0);
+    }
   }
 
   /**

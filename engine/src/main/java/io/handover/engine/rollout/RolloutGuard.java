@@ -40,6 +40,7 @@ public final class RolloutGuard implements AutoCloseable {
     return t;
   });
   private long lastErrorLog;
+  private final FailoverBursts bursts = new FailoverBursts();
 
   private RolloutGuard(VersionRegistry registry) {
     this.registry = requireNonNull(registry, "registry is null");
@@ -67,6 +68,7 @@ public final class RolloutGuard implements AutoCloseable {
   /** One round: a rollback, else a promotion, of the version under rollout. */
   void check() {
     Snapshot snapshot = registry.snapshot();
+    bursts.check(snapshot, System.nanoTime());
     LiveVersion newest = snapshot.newestActive();
     if (newest == null || snapshot.activeOlderThan(newest) == null) {
       return;

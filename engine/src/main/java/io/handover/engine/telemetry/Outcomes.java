@@ -25,6 +25,7 @@ public final class Outcomes {
   private final AtomicLongArray requests;
   private final AtomicLongArray failures;
   private final AtomicLongArray mismatches;
+  private final java.util.concurrent.atomic.LongAdder failovers = new java.util.concurrent.atomic.LongAdder();
   /** Seconds before this one no longer count; see {@link #restart}. */
   private volatile long countFromSecond;
 
@@ -58,6 +59,16 @@ public final class Outcomes {
 
   public void failure() {
     add(true, false);
+  }
+
+  /** A request left the version for an older one (after its failure was recorded). */
+  public void failedOver() {
+    failovers.increment();
+  }
+
+  /** Requests that left the version for an older one since it was made (never reset). */
+  public long failovers() {
+    return failovers.sum();
   }
 
   /** A mirrored request whose answer differed from the older version's. */

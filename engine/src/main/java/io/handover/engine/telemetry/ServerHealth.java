@@ -3,6 +3,7 @@ package io.handover.engine.telemetry;
 import com.google.common.base.Ticker;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the proxy knows of one server's health. Passive: a server that fails
@@ -34,6 +35,7 @@ public final class ServerHealth {
   private volatile boolean activelyHealthy = true;
   private volatile FailureKind lastFailure;
   private volatile long lastFailureNanos;
+  private final LongAdder totalEjections = new LongAdder();
 
   public ServerHealth(Policy policy, Ticker ticker) {
     this.policy = policy;
@@ -86,6 +88,17 @@ public final class ServerHealth {
     return lastFailure == null ? -1 : TimeUnit.NANOSECONDS.toMillis(ticker.read() - lastFailureNanos);
   }
 
+  /** How many times the server was ejected since it was made (never reset). */
+  public long totalEjections() {
+    return totalEjections.sum();
+  }
+
+  /** When the current ejection ends, in milliseconds of the wall clock; 0 when not ejected. */
+  public long ejectedUntilMillis() {
+    long left = ejectedForMillis();
+    return left == 0 ? 0 : System.currentTimeMillis() + left;
+  }
+
   /** The server answered with a status it is not blamed for. */
   public void succeeded() {
     consecutiveFailures.set(0);
@@ -109,6 +122,7 @@ public final class ServerHealth {
     long until = ticker.read() + TimeUnit.MILLISECONDS.toNanos(backoff);
     ejectedUntilNanos = until == 0 ? 1 : until;
     ejections = times + 1;
+    totalEjections.increment();
     return new Ejection(backoff, policy.ejectAfterFailures(), kind);
   }
 }

@@ -103,7 +103,7 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"cluster\":{\"servers\":[{\"hostname\":\"h\",\"port\":0}]}}")))
         .hasMessageContaining("cluster.servers[0].port");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxi\":{}}")))
-        .hasMessageContaining("proxi: unknown key; known: cluster, clusters, configService, containerScope, cookieSecret, dockerHost, pluginsDir, proxy, stateFile, store");
+        .hasMessageContaining("proxi: unknown key; known: accessLog, cluster, clusters, configService, containerScope, cookieSecret, dockerHost, metrics, pluginsDir, proxy, shutdownGraceMillis, stateFile, store");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"cookieSecret\":\"short\"}")))
         .hasMessageContaining("cookieSecret must have at least 16 characters");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"configService\":{\"tokn\":\"x\"}}")))
