@@ -114,6 +114,10 @@ final class TestBed implements AutoCloseable {
     root.putObject("proxy").put("port", proxyPort).put("bindAddress", "127.0.0.1").put("ioThreads", options.proxyIoThreads());
     root.putObject("configService").put("port", adminPort).put("bindAddress", "127.0.0.1");
     root.set("cluster", cluster(backendPort, "1.0", Transitions.json("INSTANT")));
+    // -Dhandover.bench.metrics=off: the request path's meters as no-ops, to weigh what they cost
+    if ("off".equals(System.getProperty("handover.bench.metrics"))) {
+      root.putObject("metrics").put("enabled", false);
+    }
     try {
       Files.writeString(config, BenchJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     } catch (IOException e) {

@@ -384,7 +384,7 @@ public final class Handover implements AutoCloseable {
     // after its next answer), or none brought a request for a while: closing a connection the
     // moment a client sends on it would fail that request.
     int left;
-    while (((left = proxyHandler.inFlight()) > 0 || openConnections() > 0 && proxyHandler.nanosSinceLastRequestWhileDraining() < QUIET_NANOS)
+    while (((left = proxyHandler.inFlight() + proxyHandler.openUpgrades()) > 0 || openConnections() > 0 && proxyHandler.nanosSinceLastRequestWhileDraining() < QUIET_NANOS)
         && System.nanoTime() - deadline < 0) {
       try {
         Thread.sleep(10);
@@ -394,7 +394,8 @@ public final class Handover implements AutoCloseable {
       }
     }
     if (left > 0) {
-      log.warn("stopping with {} requests still in flight after the grace period of {} ms", left, operations.shutdownGraceMillis());
+      log.warn("stopping with {} requests still in flight and {} upgraded connections (WebSocket) open after the grace period of {} ms",
+          proxyHandler.inFlight(), proxyHandler.openUpgrades(), operations.shutdownGraceMillis());
     } else {
       log.info("every request in flight completed; stopping ({} idle connections left)", openConnections());
     }

@@ -117,7 +117,7 @@ class ShutdownIT {
         p.terminate();
         assertThat(p.awaitExit(15)).isZero();
         assertThat(Duration.ofNanos(System.nanoTime() - stopAt)).isLessThan(Duration.ofSeconds(8));
-        assertThat(String.join("\n", p.output())).contains("1 requests still in flight after the grace period of 1000 ms");
+        assertThat(String.join("\n", p.output())).contains("1 requests still in flight and 0 upgraded connections (WebSocket) open after the grace period of 1000 ms");
       }
     }
   }

@@ -2,6 +2,8 @@ package io.handover.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.handover.engine.config.HandoverConfig;
+import io.handover.engine.config.OperationsSettings;
 import io.handover.engine.support.Bytes;
 import io.handover.engine.support.ProxyFixture;
 import io.handover.engine.support.RawHttpConnection;
@@ -30,6 +32,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -206,6 +209,27 @@ class WebSocketIT {
     byte[] echoed = (byte[]) c.next();
     assertThat(echoed).hasSize(large.length);
     assertThat(Bytes.sha256(echoed)).isEqualTo(Bytes.sha256(large));
+  }
+
+  @Test
+  void aStopLetsAnOpenSocketWorkThroughTheGracePeriodThenClosesIt() throws Exception {
+    HandoverConfig config = HandoverConfig.ephemeral().withOperations(OperationsSettings.DEFAULT.withShutdownGraceMillis(1500));
+    try (ProxyFixture stopping = new ProxyFixture(config)) {
+      stopping.addVersionOn("1.0", null, null, v1.serverJson());
+      Collector c = new Collector();
+      WebSocket ws = client.newWebSocketBuilder()
+          .buildAsync(URI.create("ws://127.0.0.1:" + stopping.proxyPort() + "/ws"), c).get(5, TimeUnit.SECONDS);
+      sockets.add(ws);
+      ws.sendText("before", true).get(5, TimeUnit.SECONDS);
+      assertThat(c.next()).isEqualTo("v1: before");
+      CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> stopping.handover().shutdown());
+      // the open socket holds the stop for its grace period, and keeps working meanwhile
+      Thread.sleep(300);
+      assertThat(stopped).isNotDone();
+      ws.sendText("during the stop", true).get(5, TimeUnit.SECONDS);
+      assertThat(c.next()).isEqualTo("v1: during the stop");
+      assertThat(stopped.get(10, TimeUnit.SECONDS)).isFalse();
+    }
   }
 
   @Test

@@ -27,6 +27,9 @@ import org.xnio.channels.StreamSourceChannel;
  */
 final class ResponseStream {
 
+  /** Upgraded connections (WebSocket and the like) bridged right now, for a stop to wait for. */
+  static final java.util.concurrent.atomic.AtomicInteger OPEN_UPGRADES = new java.util.concurrent.atomic.AtomicInteger();
+
   private ResponseStream() {}
 
   /** Relays the whole response. */
@@ -116,8 +119,16 @@ final class ResponseStream {
       StreamConnection server = null;
       try {
         server = result.getConnection().performUpgrade();
-        bridge(server.getSourceChannel(), client.getSinkChannel(), client, server, result);
-        bridge(client.getSourceChannel(), server.getSinkChannel(), client, server, result);
+        OPEN_UPGRADES.incrementAndGet();
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // counted out when either side ends or fails: the bridge is ending then
+        Runnable ended = () -> {
+          if (open.compareAndSet(true, false)) {
+            OPEN_UPGRADES.decrementAndGet();
+          }
+        };
+        bridge(server.getSourceChannel(), client.getSinkChannel(), client, server, result, ended);
+        bridge(client.getSourceChannel(), server.getSinkChannel(), client, server, result, ended);
       } catch (IOException e) {
         IoUtils.safeClose(client, server);
       }
@@ -128,12 +139,20 @@ final class ResponseStream {
   }
 
   private static void bridge(StreamSourceChannel from, StreamSinkChannel to, StreamConnection a, StreamConnection b,
-      ClientExchange result) {
+      ClientExchange result, Runnable ended) {
     ChannelListener<StreamSinkChannel> closeWhenDone = ChannelListeners.writeShutdownChannelListener(
         ChannelListeners.flushingChannelListener(ChannelListeners.closingChannelListener(), ChannelListeners.closingChannelExceptionHandler()),
         ChannelListeners.closingChannelExceptionHandler());
-    Transfer.initiateTransfer(from, to, ChannelListeners.closingChannelListener(), closeWhenDone,
-        (ch, e) -> IoUtils.safeClose(a, b), (ch, e) -> IoUtils.safeClose(a, b), result.getConnection().getBufferPool());
+    Transfer.initiateTransfer(from, to, ch -> {
+      ended.run();
+      IoUtils.safeClose(ch);
+    }, closeWhenDone, (ch, e) -> {
+      ended.run();
+      IoUtils.safeClose(a, b);
+    }, (ch, e) -> {
+      ended.run();
+      IoUtils.safeClose(a, b);
+    }, result.getConnection().getBufferPool());
   }
 
   private static void copyHead(HttpServerExchange exchange, int status, HeaderMap from) {

@@ -205,6 +205,11 @@ public final class UpgradeProxyHandler implements HttpHandler {
     return System.nanoTime() - lastRequestWhileDraining;
   }
 
+  /** Upgraded connections (WebSocket and the like) open right now, in every proxy of this process. */
+  public int openUpgrades() {
+    return ResponseStream.OPEN_UPGRADES.get();
+  }
+
   /** Requests routed to a version and not yet complete (upgraded connections are complete). */
   public int inFlight() {
     int n = 0;
