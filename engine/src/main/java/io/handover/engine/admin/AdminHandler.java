@@ -15,9 +15,7 @@ import io.handover.engine.registry.StoreUnreachableException;
 import io.handover.engine.registry.VersionRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
@@ -28,6 +26,7 @@ import io.undertow.util.Methods;
 import io.undertow.util.PathTemplateMatch;
 import io.undertow.util.PathTemplateMatcher;
 import io.undertow.util.StatusCodes;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -284,24 +283,35 @@ public final class AdminHandler implements HttpHandler {
   /** Reads the whole body without blocking (at most maxBodyBytes), then hands the request to a worker. */
   private void readBodyThen(HttpServerExchange exchange, HttpHandler next) {
     long limit = settings.maxBodyBytes();
+    // a body too large is answered at once; Undertow then reads the rest away (its deadlines
+    // still apply), so that the client can read the answer instead of a reset
     if (exchange.getRequestContentLength() > limit) {
-      exchange.setPersistent(false);
       sendError(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "", new BodyTooLargeException(limit).getMessage());
       return;
     }
-    Receiver receiver = exchange.getRequestReceiver();
-    receiver.setMaxBufferSize((int) Math.min(Integer.MAX_VALUE - 8, limit));
-    receiver.receiveFullBytes((ex, body) -> {
-      ex.putAttachment(BODY, body);
+    // a chunked body past the limit is read to its end and dropped, then answered: answering while
+    // the client still sends would have its connection reset before it reads the answer
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    boolean[] over = {false};
+    exchange.getRequestReceiver().receivePartialBytes((ex, bytes, last) -> {
+      if (!over[0] && body.size() + bytes.length > limit) {
+        over[0] = true;
+        body.reset();
+      } else if (!over[0]) {
+        body.write(bytes, 0, bytes.length);
+      }
+      if (!last) {
+        return;
+      }
+      if (over[0]) {
+        sendError(ex, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "", new BodyTooLargeException(limit).getMessage());
+        return;
+      }
+      ex.putAttachment(BODY, body.toByteArray());
       ex.dispatch(next);
     }, (ex, e) -> {
-      ex.setPersistent(false);
-      if (e instanceof RequestTooBigException) {
-        sendError(ex, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "", new BodyTooLargeException(limit).getMessage());
-      } else {
-        // the client went away or stalled past the read deadline: nobody to answer
-        IoUtils.safeClose(ex.getConnection());
-      }
+      // the client went away or stalled past the read deadline: nobody to answer
+      IoUtils.safeClose(ex.getConnection());
     });
   }
 
