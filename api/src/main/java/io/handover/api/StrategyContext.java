@@ -27,4 +27,12 @@ public interface StrategyContext {
    * @throws InvalidSettingException when no comparator has that name or its settings are invalid
    */
   ResponseComparator comparator(String name, Settings settings);
+
+  /**
+   * Where to note the sticky clients kept on older versions; see {@link StickyClients}. An engine
+   * that does not count them gives {@link StickyClients#NONE}.
+   */
+  default StickyClients stickyClients() {
+    return StickyClients.NONE;
+  }
 }

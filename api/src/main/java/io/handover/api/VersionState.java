@@ -9,5 +9,10 @@ public enum VersionState {
   /** Its members (containers) are being started; gets no traffic until they accept connections. */
   STARTING,
   /** Its members could not be started; gets no traffic, and the engine keeps nothing running for it. */
-  FAILED
+  FAILED,
+  /**
+   * Taken out of rotation for good once no sticky client used it any more (a newer version's
+   * {@code retireWhenDrained}); gets no traffic, and its containers are stopped.
+   */
+  RETIRED
 }

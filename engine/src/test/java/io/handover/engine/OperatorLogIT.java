@@ -48,7 +48,7 @@ class OperatorLogIT {
         HandoverProcess p = HandoverProcess.start(config("{\"proxy\":{\"port\":0,\"bindAddress\":\"127.0.0.1\","
             + "\"maxRequestBodyBytes\":1000,\"bodyReadTimeoutMillis\":300},\"configService\":{\"port\":0},"
             + "\"cluster\":{\"servers\":[" + backend.serverJson() + "],\"version\":\"1.0\"}}"))) {
-      int before = p.output().size();
+      int before = p.lines().size();
       long started = System.nanoTime();
       // each kind's raw request and the status it gets
       Map<String, Integer> kinds = Map.ofEntries(
@@ -79,7 +79,7 @@ class OperatorLogIT {
       assertThat(new RawHttpConnection(p.proxyPort()).get("/after").status()).isEqualTo(200);
       long intervals = 1 + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) / 10;
 
-      List<String> flood = p.output().subList(before, p.output().size());
+      List<String> flood = p.lines().subList(before, p.lines().size());
       assertThat(flood).as("stack trace lines").noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception"));
       assertThat(flood).as("lines logged for %d bad requests", EACH * kinds.size()).hasSizeLessThanOrEqualTo(2 * kinds.size());
       for (String reason : List.of("with 414 since the last report: the request target is too long",
@@ -125,7 +125,7 @@ class OperatorLogIT {
           Pattern.compile(who + "PUT /configuration/cluster -> 403"),
           Pattern.compile(who + "DELETE /configuration/cluster/" + id + " -> 202"));
       await("an audit line for each change").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        List<String> audit = p.output().stream().filter(l -> l.contains("io.handover.audit")).toList();
+        List<String> audit = p.lines().stream().filter(l -> l.contains("io.handover.audit")).toList();
         assertThat(audit).hasSize(expected.size());
         for (int i = 0; i < expected.size(); i++) {
           assertThat(audit.get(i)).containsPattern(expected.get(i));
@@ -138,14 +138,14 @@ class OperatorLogIT {
   void anAdminApiOffLoopbackWithoutATokenIsWarnedAbout() throws Exception {
     String open = "{\"proxy\":{\"port\":0,\"bindAddress\":\"127.0.0.1\"},\"configService\":{\"port\":0,\"bindAddress\":\"0.0.0.0\"";
     try (HandoverProcess p = HandoverProcess.start(config(open + "}}"))) {
-      assertThat(p.output()).anyMatch(l -> l.contains("WARN") && l.contains("the admin API listens on 0.0.0.0 without a token"));
+      assertThat(p.lines()).anyMatch(l -> l.contains("WARN") && l.contains("the admin API listens on 0.0.0.0 without a token"));
     }
     try (HandoverProcess p = HandoverProcess.start(config(open + ",\"token\":\"t0ken-n0t-for-logs\"}}"))) {
-      assertThat(p.output()).noneMatch(l -> l.contains("without a token")).noneMatch(l -> l.contains("t0ken-n0t-for-logs"));
+      assertThat(p.lines()).noneMatch(l -> l.contains("without a token")).noneMatch(l -> l.contains("t0ken-n0t-for-logs"));
     }
     try (HandoverProcess p = HandoverProcess.start(config("{\"proxy\":{\"port\":0,\"bindAddress\":\"127.0.0.1\"},"
         + "\"configService\":{\"port\":0}}"))) {
-      assertThat(p.output()).noneMatch(l -> l.contains("without a token"));
+      assertThat(p.lines()).noneMatch(l -> l.contains("without a token"));
     }
   }
 

@@ -6,6 +6,7 @@ import io.handover.api.CookieSigner;
 import io.handover.api.RequestView;
 import io.handover.api.RoutingDecision;
 import io.handover.api.SetCookie;
+import io.handover.api.StickyClients;
 import io.handover.api.UpgradeStrategy;
 import io.handover.api.VersionInfo;
 import io.handover.api.VersionSet;
@@ -35,6 +36,7 @@ final class GradualStrategy implements UpgradeStrategy {
   private final String cookieName;
   private final Clock clock;
   private final CookieSigner signer;
+  private final StickyClients sticky;
   private final PlainDecisions plain = new PlainDecisions();
 
   private final AtomicLong perRequestCount = new AtomicLong();
@@ -44,11 +46,12 @@ final class GradualStrategy implements UpgradeStrategy {
   // Remembered for status(), which is not told the versions.
   private volatile long addedAtMillis = UNKNOWN;
 
-  GradualStrategy(Ramp ramp, String cookieName, Clock clock, CookieSigner signer) {
+  GradualStrategy(Ramp ramp, String cookieName, Clock clock, CookieSigner signer, StickyClients sticky) {
     this.ramp = requireNonNull(ramp, "ramp is null");
     this.cookieName = requireNonNull(cookieName, "cookieName is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.signer = requireNonNull(signer, "signer is null");
+    this.sticky = requireNonNull(sticky, "sticky is null");
     long step = ramp.perRequestMicros;
     this.countUntilFull = n -> n * step < FULL ? n + 1 : n;
   }
@@ -69,6 +72,9 @@ final class GradualStrategy implements UpgradeStrategy {
     boolean fresh = id == null;
     long client = fresh ? ThreadLocalRandom.current().nextLong() : Long.parseUnsignedLong(id, 16);
     VersionInfo target = bucket(client, newest.id()) * PERCENT < share ? newest : old;
+    if (target == old) {
+      sticky.seen(old, client);
+    }
     if (!fresh) {
       return plain.to(target);
     }

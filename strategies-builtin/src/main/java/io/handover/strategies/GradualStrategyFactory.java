@@ -74,7 +74,7 @@ public final class GradualStrategyFactory implements UpgradeStrategyFactory {
     }
     String cookie = StrategySettings.cookieName(settings, COOKIE_NAME, DEFAULT_COOKIE);
     GradualStrategy.Ramp ramp = perRequest ? perRequest(settings) : steps(settings);
-    return MatchingStrategy.wrap(settings, new GradualStrategy(ramp, cookie, context.clock(), context.cookieSigner()));
+    return MatchingStrategy.wrap(settings, new GradualStrategy(ramp, cookie, context.clock(), context.cookieSigner(), context.stickyClients()));
   }
 
   private static GradualStrategy.Ramp perRequest(Settings settings) {

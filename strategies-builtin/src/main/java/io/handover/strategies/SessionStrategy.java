@@ -6,12 +6,15 @@ import io.handover.api.CookieSigner;
 import io.handover.api.RequestView;
 import io.handover.api.RoutingDecision;
 import io.handover.api.SetCookie;
+import io.handover.api.StickyClients;
 import io.handover.api.UpgradeStrategy;
 import io.handover.api.VersionInfo;
 import io.handover.api.VersionSet;
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** The SESSION strategy of one version; see {@link SessionStrategyFactory}. */
 final class SessionStrategy implements UpgradeStrategy {
@@ -20,32 +23,51 @@ final class SessionStrategy implements UpgradeStrategy {
   private final String cookieName;
   private final Clock clock;
   private final CookieSigner signer;
+  private final StickyClients sticky;
 
-  SessionStrategy(long timeoutSeconds, String cookieName, Clock clock, CookieSigner signer) {
+  SessionStrategy(long timeoutSeconds, String cookieName, Clock clock, CookieSigner signer, StickyClients sticky) {
     this.timeoutSeconds = timeoutSeconds;
     this.cookieName = requireNonNull(cookieName, "cookieName is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.signer = requireNonNull(signer, "signer is null");
+    this.sticky = requireNonNull(sticky, "sticky is null");
   }
 
   @Override
   public RoutingDecision decide(RequestView request, VersionSet versions) {
     long now = Math.floorDiv(clock.millis(), 1000L);
-    VersionInfo target = sessionVersion(request.cookie(cookieName), versions, now);
-    if (target == null) {
+    Session session = session(request.cookie(cookieName), versions, now);
+    VersionInfo target;
+    long client;
+    if (session == null) {
       target = versions.active().get(0);
+      client = ThreadLocalRandom.current().nextLong();
+    } else {
+      target = session.version;
+      client = session.client;
+      if (target != versions.active().get(0)) {
+        sticky.seen(target, client);
+      }
     }
     // Sliding expiry: every request restarts the idle period.
-    String value = signer.sign(payload(target.id(), now + timeoutSeconds));
+    String value = signer.sign(payload(target.id(), now + timeoutSeconds, client));
     return RoutingDecision.to(target, List.of(SetCookie.sticky(cookieName, value, timeoutSeconds)));
   }
 
-  static String payload(String versionId, long expiryEpochSeconds) {
-    return versionId + ':' + expiryEpochSeconds;
+  /** {@code <versionId>:<expiryEpochSeconds>:<client>}, the client as 16 hex digits. */
+  static String payload(String versionId, long expiryEpochSeconds, long client) {
+    return versionId + ':' + expiryEpochSeconds + ':' + HexFormat.of().toHexDigits(client);
   }
 
-  /** The active version a still-running session is on, or null when the cookie does not hold one. */
-  private VersionInfo sessionVersion(String cookie, VersionSet versions, long now) {
+  /** A still-running session on an active version. */
+  private record Session(VersionInfo version, long client) {}
+
+  /**
+   * The still-running session the cookie holds, or null when it holds none. A cookie of the older
+   * form {@code <versionId>:<expiry>}, without a client, is honoured; its client becomes a hash of
+   * it, kept from then on.
+   */
+  private Session session(String cookie, VersionSet versions, long now) {
     if (cookie == null) {
       return null;
     }
@@ -53,13 +75,17 @@ final class SessionStrategy implements UpgradeStrategy {
     if (payload == null) {
       return null;
     }
-    int colon = payload.lastIndexOf(':');
+    int colon = payload.indexOf(':');
     if (colon <= 0 || colon == payload.length() - 1) {
       return null;
     }
+    int second = payload.indexOf(':', colon + 1);
+    int expiryEnd = second < 0 ? payload.length() : second;
     long expiry;
+    long client;
     try {
-      expiry = Long.parseLong(payload, colon + 1, payload.length(), 10);
+      expiry = Long.parseLong(payload, colon + 1, expiryEnd, 10);
+      client = second < 0 ? legacyClient(payload) : client(payload, second + 1);
     } catch (NumberFormatException e) {
       return null;
     }
@@ -70,10 +96,31 @@ final class SessionStrategy implements UpgradeStrategy {
     for (VersionInfo v : versions.active()) {
       String id = v.id();
       if (id.length() == colon && payload.startsWith(id)) {
-        return v;
+        return new Session(v, client);
       }
     }
     return null;
+  }
+
+  private static long client(String payload, int from) {
+    if (payload.length() - from != 16) {
+      throw new NumberFormatException("a client is 16 hex digits");
+    }
+    for (int i = from; i < payload.length(); i++) {
+      char c = payload.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        throw new NumberFormatException("a client is 16 lower-case hex digits");
+      }
+    }
+    return Long.parseUnsignedLong(payload, from, payload.length(), 16);
+  }
+
+  private static long legacyClient(String payload) {
+    long h = 1125899906842597L;
+    for (int i = 0; i < payload.length(); i++) {
+      h = 31 * h + payload.charAt(i);
+    }
+    return h;
   }
 
   @Override

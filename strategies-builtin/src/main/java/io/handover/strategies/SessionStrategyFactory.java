@@ -19,9 +19,11 @@ import java.util.List;
  *       version.
  * </ul>
  *
- * <p>The cookie value is {@code <versionId>:<expiryEpochSeconds>} signed by the proxy's
- * {@link io.handover.api.CookieSigner}; it is set again on every response with the expiry moved to
- * now plus {@code sessionTimeout}. A cookie that is unsigned, forged, malformed, expired, or names a
+ * <p>The cookie value is {@code <versionId>:<expiryEpochSeconds>:<client>} (the client a random
+ * id in 16 hex digits) signed by the proxy's {@link io.handover.api.CookieSigner}; it is set again
+ * on every response with the expiry moved to now plus {@code sessionTimeout}. A client kept on an
+ * older version is told to the engine's {@link io.handover.api.StickyClients}. A cookie of the
+ * earlier form {@code <versionId>:<expiryEpochSeconds>} is still honoured. A cookie that is unsigned, forged, malformed, expired, or names a
  * version that is no longer active starts a new session.
  *
  * <p>Like every built-in mode it also takes {@code match} rules, e.g.
@@ -55,6 +57,6 @@ public final class SessionStrategyFactory implements UpgradeStrategyFactory {
     StrategySettings.rejectUnknown(settings, NAME, List.of(SESSION_TIMEOUT, COOKIE_NAME));
     long timeout = StrategySettings.requireWhole(settings, SESSION_TIMEOUT, 1, MAX_TIMEOUT_SECONDS);
     String cookie = StrategySettings.cookieName(settings, COOKIE_NAME, DEFAULT_COOKIE);
-    return MatchingStrategy.wrap(settings, new SessionStrategy(timeout, cookie, context.clock(), context.cookieSigner()));
+    return MatchingStrategy.wrap(settings, new SessionStrategy(timeout, cookie, context.clock(), context.cookieSigner(), context.stickyClients()));
   }
 }

@@ -66,6 +66,22 @@ class GradualStrategyTest {
   }
 
   @Test
+  void clientsKeptOnTheOlderVersionAreToldByTheirCookiesId() {
+    UpgradeStrategy s = create(Map.of("steps", STEPS));
+    String behind = cookieInBucket(70);
+    String ahead = cookieInBucket(5);
+    decide(s, behind);
+    decide(s, behind);
+    decide(s, ahead);
+    assertThat(context.seen()).hasSize(2).allMatch(seen -> seen.startsWith(v1.id() + "/"));
+    assertThat(context.seen().stream().distinct()).hasSize(1);
+
+    context.clock().set(T0 + 900_000);
+    decide(s, behind);
+    assertThat(context.seen()).as("at 100 %% nobody stays behind").hasSize(2);
+  }
+
+  @Test
   void trafficShareIsTheShareAsAFraction() {
     UpgradeStrategy s = create(Map.of("percentageTransitionPerRequest", "12.5"));
     assertThat(s.trafficShare()).hasValue(0.0);

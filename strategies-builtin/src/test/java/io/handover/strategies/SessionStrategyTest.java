@@ -52,7 +52,7 @@ class SessionStrategyTest {
     assertThat(c.name()).isEqualTo("dynsoftup");
     assertThat(c.maxAgeSeconds()).isEqualTo(60);
     assertThat(c.headerValue()).contains("Path=/", "HttpOnly", "SameSite=Lax");
-    assertThat(payloadOf(d)).isEqualTo(v2.id() + ":" + (NOW + 60));
+    assertThat(payloadOf(d)).matches(v2.id() + ":" + (NOW + 60) + ":[0-9a-f]{16}");
   }
 
   @Test
@@ -60,7 +60,7 @@ class SessionStrategyTest {
     RoutingDecision d = strategy(Map.of()).decide(FakeRequest.withCookie("dynsoftup", signed(v1, NOW + 30)), both);
 
     assertThat(d.target()).isEqualTo(v1);
-    assertThat(payloadOf(d)).isEqualTo(v1.id() + ":" + (NOW + 60));
+    assertThat(payloadOf(d)).matches(v1.id() + ":" + (NOW + 60) + ":[0-9a-f]{16}");
   }
 
   @Test
@@ -72,9 +72,26 @@ class SessionStrategyTest {
       context.clock().advance(Duration.ofSeconds(50));
       RoutingDecision d = s.decide(FakeRequest.withCookie("dynsoftup", cookie), both);
       assertThat(d.target()).isEqualTo(v1);
-      assertThat(payloadOf(d)).isEqualTo(v1.id() + ":" + (NOW + 50L * i + 60));
+      assertThat(payloadOf(d)).matches(v1.id() + ":" + (NOW + 50L * i + 60) + ":[0-9a-f]{16}");
       cookie = d.cookies().get(0).value();
     }
+  }
+
+  @Test
+  void aClientKeptOnTheOlderVersionIsToldWithTheSameIdEveryTime() {
+    UpgradeStrategy s = strategy(Map.of());
+    String fresh = s.decide(FakeRequest.get("/"), both).cookies().get(0).value();
+    assertThat(context.seen()).as("a new session on the newest version is no sticky client of an older one").isEmpty();
+
+    String cookie = signed(v1, NOW + 30);
+    for (int i = 0; i < 3; i++) {
+      context.clock().advance(Duration.ofSeconds(2));
+      cookie = s.decide(FakeRequest.withCookie("dynsoftup", cookie), both).cookies().get(0).value();
+    }
+    assertThat(context.seen()).hasSize(3).allMatch(seen -> seen.startsWith(v1.id() + "/"));
+    assertThat(context.seen().stream().distinct()).as("one client, one id").hasSize(1);
+    assertThat(s.decide(FakeRequest.withCookie("dynsoftup", fresh), both).target()).isEqualTo(v2);
+    assertThat(context.seen()).hasSize(3);
   }
 
   @Test

@@ -15,7 +15,9 @@ import io.handover.engine.registry.StoreUnreachableException;
 import io.handover.engine.registry.VersionRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.RequestTooBigException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
@@ -26,7 +28,6 @@ import io.undertow.util.Methods;
 import io.undertow.util.PathTemplateMatch;
 import io.undertow.util.PathTemplateMatcher;
 import io.undertow.util.StatusCodes;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,8 @@ public final class AdminHandler implements HttpHandler {
 
   private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
   private static final String CLUSTERS = "/configuration/cluster";
+  /** How much of a body past the limit is read and dropped so that the 413 reaches the client; past it the connection is closed. */
+  private static final long DRAIN_LIMIT_BYTES = 4 * 1024 * 1024;
   private static final AttachmentKey<byte[]> BODY = AttachmentKey.create(byte[].class);
 
   private final VersionRegistry registry;
@@ -283,35 +286,46 @@ public final class AdminHandler implements HttpHandler {
   /** Reads the whole body without blocking (at most maxBodyBytes), then hands the request to a worker. */
   private void readBodyThen(HttpServerExchange exchange, HttpHandler next) {
     long limit = settings.maxBodyBytes();
-    // a body too large is answered at once; Undertow then reads the rest away (its deadlines
-    // still apply), so that the client can read the answer instead of a reset
     if (exchange.getRequestContentLength() > limit) {
+      exchange.setPersistent(false);
       sendError(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "", new BodyTooLargeException(limit).getMessage());
       return;
     }
-    // a chunked body past the limit is read to its end and dropped, then answered: answering while
-    // the client still sends would have its connection reset before it reads the answer
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    boolean[] over = {false};
-    exchange.getRequestReceiver().receivePartialBytes((ex, bytes, last) -> {
-      if (!over[0] && body.size() + bytes.length > limit) {
-        over[0] = true;
-        body.reset();
-      } else if (!over[0]) {
-        body.write(bytes, 0, bytes.length);
+    // A body past the limit is read on to its end (up to a bound) and dropped before the 413 goes
+    // out: closing with bytes unread would make the kernel reset the connection, and the client
+    // might never read the answer.
+    java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+    long[] dropped = {0};
+    Receiver receiver = exchange.getRequestReceiver();
+    receiver.setMaxBufferSize(-1);
+    receiver.receivePartialBytes((ex, part, last) -> {
+      if (dropped[0] == 0 && held.size() + part.length <= limit) {
+        held.write(part, 0, part.length);
+      } else {
+        dropped[0] += part.length;
+        if (dropped[0] > DRAIN_LIMIT_BYTES) {
+          IoUtils.safeClose(ex.getConnection());
+          return;
+        }
       }
       if (!last) {
         return;
       }
-      if (over[0]) {
+      if (dropped[0] > 0) {
+        ex.setPersistent(false);
         sendError(ex, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "", new BodyTooLargeException(limit).getMessage());
         return;
       }
-      ex.putAttachment(BODY, body.toByteArray());
+      ex.putAttachment(BODY, held.toByteArray());
       ex.dispatch(next);
     }, (ex, e) -> {
-      // the client went away or stalled past the read deadline: nobody to answer
-      IoUtils.safeClose(ex.getConnection());
+      ex.setPersistent(false);
+      if (e instanceof RequestTooBigException) {
+        sendError(ex, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "", new BodyTooLargeException(limit).getMessage());
+      } else {
+        // the client went away or stalled past the read deadline: nobody to answer
+        IoUtils.safeClose(ex.getConnection());
+      }
     });
   }
 

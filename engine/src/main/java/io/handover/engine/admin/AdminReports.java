@@ -8,6 +8,8 @@ import io.handover.engine.json.Json;
 import io.handover.engine.plugin.PluginRegistry;
 import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.registry.VersionRegistry;
+import io.handover.engine.registry.Snapshot;
+import io.handover.engine.rollout.Drain;
 import io.handover.engine.rollout.RolloutEvidence;
 import io.handover.engine.telemetry.MirrorStats;
 import io.handover.engine.telemetry.NoiseStats;
@@ -57,7 +59,8 @@ public final class AdminReports implements StatusReport {
       root.set("store", Json.MAPPER.valueToTree(store));
     }
     ArrayNode versions = root.putArray("versions");
-    for (LiveVersion v : registry.snapshot().all()) {
+    Snapshot snapshot = registry.snapshot();
+    for (LiveVersion v : snapshot.all()) {
       ObjectNode node = versions.addObject();
       node.put("uuid", v.info().id());
       node.put("version", v.info().version().label());
@@ -75,6 +78,7 @@ public final class AdminReports implements StatusReport {
       node.set("recent", RolloutReport.recent(v));
       node.set("promotion", RolloutReport.promotion(v.config()));
       RolloutEvidence.addTo(node, v);
+      Drain.addTo(node, snapshot, v, registry.stickyClients());
       node.set("history", RolloutReport.history(v.history()));
     }
     return root;

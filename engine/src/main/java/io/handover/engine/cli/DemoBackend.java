@@ -4,11 +4,13 @@ import io.undertow.Undertow;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.net.InetSocketAddress;
+import java.util.UUID;
 
 /**
  * A demo backend on 127.0.0.1. {@code /api/items/N} answers the same for every version (so that
- * CONCURRENT finds the answers matching), {@code X-Demo-Version} and {@code /} say which version
- * answered; once {@link #fail} is set it answers {@code 503} to everything.
+ * CONCURRENT finds the answers matching) but for a random {@code requestId} (noise, which
+ * CONCURRENT learns from two servers of 1.0), {@code X-Demo-Version} and {@code /} say which
+ * version answered; once {@link #fail} is set it answers {@code 503} to everything.
  */
 final class DemoBackend implements AutoCloseable {
 
@@ -32,7 +34,8 @@ final class DemoBackend implements AutoCloseable {
           String path = exchange.getRequestPath();
           if (path.startsWith("/api/items/")) {
             String item = path.substring("/api/items/".length()).replaceAll("[^0-9A-Za-z_-]", "");
-            exchange.getResponseSender().send("{\"item\":\"" + item + "\",\"price\":" + (item.length() * 7 % 50 + 1) + "}\n");
+            exchange.getResponseSender().send("{\"item\":\"" + item + "\",\"price\":" + (item.length() * 7 % 50 + 1)
+                + ",\"requestId\":\"" + UUID.randomUUID() + "\"}\n");
             return;
           }
           exchange.getResponseSender().send("{\"version\":\"" + version + "\",\"path\":\"" + path.replace("\"", "") + "\"}\n");

@@ -85,9 +85,11 @@ final class DemoCommand {
       err.println("handover: demo backend 2.0 cannot listen on 127.0.0.1:" + backendPorts.get(1) + " (--backend-ports): " + e.getMessage());
       return HandoverCli.USAGE;
     }
+    // a second server of 1.0, so that CONCURRENT can tell noise (what differs between two 1.0 answers) from differences
+    DemoBackend v1b = new DemoBackend("1.0", 0);
     ClusterConfig base = new ClusterConfig(UUID.randomUUID().toString(), VersionNumber.parse("1.0"),
-        List.of(new ServerAddress("127.0.0.1", v1.port())), Settings.of(Map.of("mode", "SESSION", "sessionTimeout", 60)),
-        System.currentTimeMillis());
+        List.of(new ServerAddress("127.0.0.1", v1.port()), new ServerAddress("127.0.0.1", v1b.port())),
+        Settings.of(Map.of("mode", "SESSION", "sessionTimeout", 60)), System.currentTimeMillis());
     HandoverConfig config = HandoverConfig.defaults()
         .withListeners(new HandoverConfig.Listener("127.0.0.1", port), new HandoverConfig.Listener("127.0.0.1", adminPort))
         .withClusters(List.of(base));
@@ -96,6 +98,7 @@ final class DemoCommand {
       handover = RunCommand.start(config, err);
     } catch (RunCommand.StartFailed e) {
       v1.close();
+      v1b.close();
       v2.close();
       return e.code;
     }
@@ -104,6 +107,7 @@ final class DemoCommand {
     if (noTour) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         v1.close();
+        v1b.close();
         v2.close();
       }, "demo-backends"));
       printTryIt(out, proxyPort, admin, v2.port());
@@ -116,6 +120,7 @@ final class DemoCommand {
     } finally {
       handover.close();
       v1.close();
+      v1b.close();
       v2.close();
       RunCommand.stopped();
     }
@@ -226,12 +231,18 @@ final class DemoCommand {
 
     private void concurrent() {
       int matches = fast ? 30 : 200;
-      begin("CONCURRENT", "every request goes to 1.0 and a copy to 2.0; their answers are compared, and after " + matches
-          + " matches in a row 2.0 is promoted to INSTANT.");
-      String id = add("{\"mode\":\"CONCURRENT\",\"comparators\":[\"status\",\"body\"]}",
-          ",\"promote\":[{\"when\":{\"consecutiveMatches\":" + matches + "},\"to\":{\"mode\":\"INSTANT\"}}]");
+      int requests = fast ? 50 : 300;
+      begin("CONCURRENT", "every request goes to 1.0 and a copy to 2.0; their answers are compared. Some also go to 1.0's "
+          + "second server: what differs between two 1.0 answers (a random requestId) is noise, learned and left out. After "
+          + matches + " matches in a row, and once at least " + requests + " requests show a failure rate below 10 % with 95 % "
+          + "confidence, 2.0 is promoted to INSTANT.");
+      String id = add("{\"mode\":\"CONCURRENT\",\"comparators\":[\"status\",\"body\"],\"learnNoise\":true,\"noiseSampleRate\":0.5}",
+          ",\"promote\":[{\"when\":{\"consecutiveMatches\":" + matches + ",\"minRequests\":" + requests
+              + ",\"maxFailureRate\":0.1},\"to\":{\"mode\":\"INSTANT\"}}]");
       boolean seen = watch(t -> events.contains("promoted") && t.share("2.0") >= 0.95, 3);
-      results.add(new Result("CONCURRENT", seen, seen ? "2.0 matched 1.0 and was promoted by that evidence" : "2.0 was not promoted"));
+      boolean learned = events.contains("noise");
+      results.add(new Result("CONCURRENT", seen && learned, !learned ? "no noise was learned"
+          : seen ? "2.0 matched 1.0 once the noise was learned, and was promoted on that evidence" : "2.0 was not promoted"));
       remove(id);
     }
 
@@ -309,6 +320,14 @@ final class DemoCommand {
         DemoLoad.Tick tick = load.take();
         JsonNode status = admin.getJson("/status");
         for (JsonNode v : status.path("versions")) {
+          for (JsonNode n : v.path("mirror").path("noise").path("places")) {
+            String key = v.path("uuid").asText() + " noise " + n.path("kind").asText() + n.path("name").asText();
+            if (seenHistory.add(key)) {
+              events.add("noise");
+              event("noise learned: " + n.path("kind").asText() + " " + n.path("name").asText() + " differs between 1.0's two servers ("
+                  + n.path("older").asText() + " / " + n.path("otherOlder").asText() + "), left out of the comparison");
+            }
+          }
           for (JsonNode h : v.path("history")) {
             String key = v.path("uuid").asText() + h.path("at").asText() + h.path("to").asText();
             if (v.path("version").asText().equals("2.0") && seenHistory.add(key)) {

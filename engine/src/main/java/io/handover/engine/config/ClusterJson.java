@@ -73,12 +73,13 @@ public final class ClusterJson {
 
   /** One version as written in JSON; {@code version} is normalised to its label. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonPropertyOrder({"servers", "containers", "containerServers", "upgradeTransition", "healthCheck", "rollback", "promote", "uuid", "version",
+  @JsonPropertyOrder({"servers", "containers", "containerServers", "upgradeTransition", "healthCheck", "rollback", "promote", "retireWhenDrained",
+      "uuid", "version",
       "state", "stateReason", "promotionStage", "rolloutPaused", "addedAtMillis"})
   public record Cluster(List<Server> servers, Object version, Map<String, Object> upgradeTransition, String uuid,
       Long addedAtMillis, PolicyJson.Health healthCheck, PolicyJson.Rollback rollback, List<PolicyJson.Stage> promote,
       String state, String stateReason, Long promotionStage, Boolean rolloutPaused, List<Container> containers,
-      List<Server> containerServers) {
+      List<Server> containerServers, Boolean retireWhenDrained) {
 
     public Cluster {
       containers = containers == null || containers.isEmpty() ? null : containers;
@@ -131,7 +132,7 @@ public final class ClusterJson {
           rolledBack ? r.state().name() : null, rolledBack ? r.reason() : null,
           r.promotionStage() > 0 ? (long) r.promotionStage() : null, r.paused() ? Boolean.TRUE : null,
           c.containers().isEmpty() ? null : c.containers().specs().stream().map(Container::of).toList(),
-          started.isEmpty() ? null : servers(started));
+          started.isEmpty() ? null : servers(started), p.retireWhenDrained() ? Boolean.TRUE : null);
     }
 
     private static List<Server> servers(List<ServerAddress> servers) {
@@ -151,7 +152,8 @@ public final class ClusterJson {
       VersionPolicies policies = new VersionPolicies(
           healthCheck == null ? null : healthCheck.toCheck(),
           rollback == null ? null : rollback.toPolicy(),
-          promote == null ? List.of() : promote.stream().map(PolicyJson.Stage::toStage).toList());
+          promote == null ? List.of() : promote.stream().map(PolicyJson.Stage::toStage).toList(),
+          Boolean.TRUE.equals(retireWhenDrained));
       // containers not yet started make a version that starts; started ones were saved with it
       VersionState initial = containers != null && containerServers == null ? VersionState.STARTING : VersionState.ACTIVE;
       RolloutState rollout = new RolloutState(state == null ? initial : state(state), stateReason, promotionStage == null ? 0 : promotionStage.intValue(),
@@ -192,7 +194,7 @@ public final class ClusterJson {
       try {
         return VersionState.valueOf(state.strip().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw JsonInputException.of("state", "must be ACTIVE, ROLLED_BACK, STARTING or FAILED");
+        throw JsonInputException.of("state", "must be ACTIVE, ROLLED_BACK, STARTING, FAILED or RETIRED");
       }
     }
   }

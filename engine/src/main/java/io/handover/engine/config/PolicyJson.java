@@ -61,10 +61,11 @@ public final class PolicyJson {
    * {@code rollback}: every key optional, defaults from {@link RollbackPolicy#DEFAULT};
    * {@code confidence} is written only when it is not the default.
    */
-  @JsonPropertyOrder({"enabled", "windowSeconds", "maxFailureRate", "minRequests", "countMismatches", "confidence", "endpoints"})
+  @JsonPropertyOrder({"enabled", "windowSeconds", "maxFailureRate", "minRequests", "countMismatches", "confidence", "endpoints",
+      "maxLatencyIncreaseMillis"})
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Rollback(Boolean enabled, Long windowSeconds, Double maxFailureRate, Long minRequests, Boolean countMismatches,
-      Double confidence, List<String> endpoints) {
+      Double confidence, List<String> endpoints, Double maxLatencyIncreaseMillis) {
 
     public Rollback {
       RollbackPolicy d = RollbackPolicy.DEFAULT;
@@ -86,17 +87,23 @@ public final class PolicyJson {
         }
         endpoints = endpoints.isEmpty() ? null : List.copyOf(endpoints);
       }
+      if (maxLatencyIncreaseMillis != null
+          && !(maxLatencyIncreaseMillis >= 0 && maxLatencyIncreaseMillis <= RollbackPolicy.MAX_LATENCY_INCREASE_MILLIS)) {
+        throw JsonInputException.of("maxLatencyIncreaseMillis", "must be a number of milliseconds from 0 to "
+            + (long) RollbackPolicy.MAX_LATENCY_INCREASE_MILLIS + ", e.g. 20");
+      }
     }
 
     static Rollback of(RollbackPolicy r) {
       return r == null ? null : new Rollback(r.enabled(), (long) r.windowSeconds(), r.maxFailureRate(), r.minRequests(),
           r.countMismatches(), r.confidence() == RollbackPolicy.DEFAULT_CONFIDENCE ? null : r.confidence(),
-          r.endpoints().isEmpty() ? null : r.endpoints());
+          r.endpoints().isEmpty() ? null : r.endpoints(), r.maxLatencyIncreaseMillis());
     }
 
     RollbackPolicy toPolicy() {
       return new RollbackPolicy(enabled, windowSeconds.intValue(), maxFailureRate, minRequests, countMismatches,
-          confidence == null ? RollbackPolicy.DEFAULT_CONFIDENCE : confidence, endpoints == null ? List.of() : endpoints);
+          confidence == null ? RollbackPolicy.DEFAULT_CONFIDENCE : confidence, endpoints == null ? List.of() : endpoints,
+          maxLatencyIncreaseMillis);
     }
   }
 

@@ -145,7 +145,8 @@ public final class ContainerSupervisor implements VersionWatcher, AutoCloseable 
       }
       Map<String, ClusterConfig> wanted = new LinkedHashMap<>();
       for (LiveVersion v : snapshot.all()) {
-        if (!v.config().containers().isEmpty()) {
+        // a retired version keeps nothing running: its containers go as a removed version's do
+        if (!v.config().containers().isEmpty() && v.info().state() != VersionState.RETIRED) {
           wanted.put(v.config().id(), v.config());
         }
       }
@@ -177,7 +178,8 @@ public final class ContainerSupervisor implements VersionWatcher, AutoCloseable 
       for (JsonNode c : engine.list(Map.of(ContainerLabels.MANAGED, "true", ContainerLabels.SCOPE, settings.scope()))) {
         String versionId = c.path("Labels").path(ContainerLabels.VERSION_ID).asText();
         LiveVersion v = snapshot.get(versionId);
-        if (v == null || v.config().containers().isEmpty() || v.info().state() == VersionState.FAILED) {
+        if (v == null || v.config().containers().isEmpty() || v.info().state() == VersionState.FAILED
+            || v.info().state() == VersionState.RETIRED) {
           log.info("removing container {} of version {} (cluster {}), which this proxy no longer has", DockerEngine.shortId(c.path("Id").asText()),
               c.path("Labels").path(ContainerLabels.VERSION).asText(), versionId);
           engine.remove(c.path("Id").asText());

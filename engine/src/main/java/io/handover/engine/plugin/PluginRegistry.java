@@ -6,6 +6,7 @@ import io.handover.api.InvalidSettingException;
 import io.handover.api.ResponseComparator;
 import io.handover.api.ResponseComparatorFactory;
 import io.handover.api.Settings;
+import io.handover.api.StickyClients;
 import io.handover.api.StrategyContext;
 import io.handover.api.UpgradeStrategy;
 import io.handover.api.UpgradeStrategyFactory;
@@ -29,6 +30,7 @@ public final class PluginRegistry {
   private final Map<String, Plugin<ResponseComparatorFactory>> comparators;
   private final List<String> problems;
   private final StrategyContext context;
+  private volatile StickyClients stickyClients = StickyClients.NONE;
 
   PluginRegistry(
       Map<String, Plugin<UpgradeStrategyFactory>> strategies,
@@ -39,6 +41,19 @@ public final class PluginRegistry {
     this.comparators = Collections.unmodifiableMap(new TreeMap<>(comparators));
     this.problems = List.copyOf(problems);
     this.context = contextFactory.create(this);
+  }
+
+  /**
+   * Where the strategies' sticky clients are noted from now on (the version registry's counts);
+   * until it is set, nowhere.
+   */
+  public void countStickyClientsIn(StickyClients counts) {
+    this.stickyClients = requireNonNull(counts, "counts is null");
+  }
+
+  /** What the strategies' context hands on: every call goes to the counts set last. */
+  StickyClients stickyClients() {
+    return (version, client) -> stickyClients.seen(version, client);
   }
 
   /** Makes the context strategies get; it needs the registry to create comparators. */

@@ -183,6 +183,7 @@ final class MirroredExchange extends Deadlines.Entry {
       serve(target);
       return;
     }
+    stats.latencies().record(c.latencyNanos(), t.latencyNanos());
     ResponseSummary other = takeSiblingSummary();
     try {
       comparisons.execute(() -> {

@@ -15,9 +15,18 @@ import java.util.List;
  * such as {@code GET /api/cart} or {@code POST /api/order/*}; when empty, the first paths seen, see
  * {@link io.handover.engine.telemetry.EndpointOutcomes}), so that one broken endpoint rolls the
  * version back even when the overall rate stays below the threshold.
+ *
+ * <p>With {@code maxLatencyIncreaseMillis} (mirrored versions only), the latencies of the same
+ * requests on both versions are compared pair by pair with a sign test: the version is rolled back
+ * once it is slower than the older version by more than that many milliseconds with the given
+ * {@code confidence}, and a promotion holds until it is shown not to be (see
+ * {@code rollout.PairedTest}).
  */
 public record RollbackPolicy(boolean enabled, int windowSeconds, double maxFailureRate, long minRequests, boolean countMismatches,
-    double confidence, List<String> endpoints) {
+    double confidence, List<String> endpoints, Double maxLatencyIncreaseMillis) {
+
+  /** The largest {@code maxLatencyIncreaseMillis} accepted. */
+  public static final double MAX_LATENCY_INCREASE_MILLIS = 600_000;
 
   /** The confidence level of a policy that gives none. */
   public static final double DEFAULT_CONFIDENCE = 0.95;
@@ -45,6 +54,15 @@ public record RollbackPolicy(boolean enabled, int windowSeconds, double maxFailu
     if (!(confidence >= MIN_CONFIDENCE && confidence <= MAX_CONFIDENCE)) {
       throw new IllegalArgumentException("confidence must be from " + MIN_CONFIDENCE + " to " + MAX_CONFIDENCE);
     }
+    if (maxLatencyIncreaseMillis != null && !(maxLatencyIncreaseMillis >= 0 && maxLatencyIncreaseMillis <= MAX_LATENCY_INCREASE_MILLIS)) {
+      throw new IllegalArgumentException("maxLatencyIncreaseMillis must be from 0 to " + (long) MAX_LATENCY_INCREASE_MILLIS);
+    }
+  }
+
+  /** A policy that does not judge latency. */
+  public RollbackPolicy(boolean enabled, int windowSeconds, double maxFailureRate, long minRequests, boolean countMismatches,
+      double confidence, List<String> endpoints) {
+    this(enabled, windowSeconds, maxFailureRate, minRequests, countMismatches, confidence, endpoints, null);
   }
 
   /** A policy whose endpoints are the first paths seen. */

@@ -7,6 +7,7 @@ import io.handover.api.UpgradeStrategy;
 import io.handover.api.VersionInfo;
 import io.handover.api.VersionState;
 import io.handover.engine.plugin.PluginRegistry;
+import io.handover.engine.telemetry.StickyClientCounts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ public final class VersionRegistry implements AutoCloseable {
   private final VersionFactory factory;
   private final ClusterStore store;
   private final Retirement retirement;
+  private final StickyClientCounts stickyClients = new StickyClientCounts();
   private final AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.EMPTY);
   /** The committed versions in insertion order (among equal versions the later counts as newer); never changed in place. */
   private Map<String, LiveVersion> entries = Map.of();
@@ -67,6 +69,12 @@ public final class VersionRegistry implements AutoCloseable {
     this.factory = new VersionFactory(plugins, servers);
     this.store = requireNonNull(store, "store is null");
     this.retirement = new Retirement(drainMillis);
+    plugins.countStickyClientsIn(stickyClients);
+  }
+
+  /** The sticky clients the strategies keep on older versions. */
+  public StickyClientCounts stickyClients() {
+    return stickyClients;
   }
 
   /** The current versions. Lock-free; for the request path. */
@@ -254,6 +262,27 @@ public final class VersionRegistry implements AutoCloseable {
   }
 
   /**
+   * Retires an older version the rollout guard judged drained of sticky clients, unless it changed
+   * since: it gets no traffic from now on, and its containers are stopped. The state is saved, so
+   * that it stays retired over a restart.
+   */
+  public synchronized StateChange retireAutomatically(LiveVersion judged, String reason) {
+    String decided = decidedHere(reason);
+    return changing(() -> {
+      LiveVersion v = entries.get(judged.info().id());
+      if (v != judged || v.info().state() != VersionState.ACTIVE) {
+        return StateChange.UNCHANGED;
+      }
+      RolloutState state = new RolloutState(VersionState.RETIRED, decided, v.config().rollout().promotionStage(),
+          v.config().rollout().paused());
+      apply(v, v.config().withRollout(state), v.strategy(), new Transition(System.currentTimeMillis(), Transition.Kind.AUTOMATIC,
+          VersionState.ACTIVE.name(), VersionState.RETIRED.name(), decided), null);
+      log.info("version {} (cluster {}) retired: {}", v.info().version(), v.info().id(), decided);
+      return StateChange.CHANGED;
+    });
+  }
+
+  /**
    * Puts a rolled-back version back into rotation at an operator's request. What it did before no
    * longer counts towards a rollback: its outcome window starts afresh.
    *
@@ -418,18 +447,23 @@ public final class VersionRegistry implements AutoCloseable {
   private void apply(LiveVersion v, ClusterConfig config, UpgradeStrategy strategy, Transition transition, Decision decision) {
     Map<String, LiveVersion> next = new LinkedHashMap<>(entries);
     next.put(config.id(), VersionFactory.update(v, config, strategy));
+    // in the history before the change is published: whoever sees the new state can see why
+    v.history().add(transition);
     try {
       commit(next);
     } catch (StoreUnreachableException e) {
       if (transition.kind() != Transition.Kind.AUTOMATIC || decision == null) {
+        v.history().remove(transition);
         throw e;
       }
       publish(next);
       unsaved.add(decision);
       log.warn("version {} (cluster {}): the decision acts here and is saved when the store is reached again: {}",
           v.info().version(), v.info().id(), e.getMessage());
+    } catch (RuntimeException e) {
+      v.history().remove(transition);
+      throw e;
     }
-    v.history().add(transition);
     if (decision != null) {
       v.history().counted(decision.promoteStage() < 0);
     }

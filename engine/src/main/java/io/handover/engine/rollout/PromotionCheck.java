@@ -17,7 +17,9 @@ final class PromotionCheck {
   /**
    * Why {@code version} may move on to the stage with these conditions, with the numbers that
    * decided it; null when a condition does not hold yet. A {@code maxFailureRate} holds once the
-   * Wilson upper bound of the failure rate is below it (see {@link Evidence}).
+   * Wilson upper bound of the failure rate is below it (see {@link Evidence}). A mirrored version
+   * whose rollback policy sets {@code maxLatencyIncreaseMillis} also waits until the paired test
+   * shows it is not slower by more than that ({@link PairedTest}).
    */
   static String passed(PromotionStage.Condition when, LiveVersion version, long nowMillis) {
     List<String> met = new ArrayList<>();
@@ -63,6 +65,14 @@ final class PromotionCheck {
         }
       }
       met.add(requests);
+    }
+    RollbackPolicy policy = version.config().policies().rollbackInForce();
+    PairedTest latency = RolloutEvidence.latency(policy, version);
+    if (RolloutEvidence.latencyGates(latency, version)) {
+      if (latency.verdict() != PairedTest.Verdict.NOT_SLOWER) {
+        return null;
+      }
+      met.add("latency over " + policy.windowSeconds() + " s: " + latency.numbers());
     }
     return String.join(", ", met);
   }

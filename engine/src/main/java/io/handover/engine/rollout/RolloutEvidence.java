@@ -27,6 +27,23 @@ public final class RolloutEvidence {
     return Evidence.of(window.requests(), policy.failed(window), when.maxFailureRate(), policy.confidence(), when.minRequests());
   }
 
+  /** The paired latency test of a policy with {@code maxLatencyIncreaseMillis}, or null without one. */
+  static PairedTest latency(RollbackPolicy policy, LiveVersion version) {
+    if (policy.maxLatencyIncreaseMillis() == null) {
+      return null;
+    }
+    return PairedTest.of(version.mirrorStats().latencies().window(policy.windowSeconds()), policy.maxLatencyIncreaseMillis(),
+        policy.confidence(), policy.minRequests());
+  }
+
+  /**
+   * Whether a promotion waits for the paired latency test: the policy sets a slow-down and the
+   * version is mirrored (CONCURRENT, or pairs were seen).
+   */
+  static boolean latencyGates(PairedTest test, LiveVersion version) {
+    return test != null && ("CONCURRENT".equals(version.info().mode()) || test.pairs() > 0);
+  }
+
   /**
    * Adds {@code "evidence"} to a version's status: {@code "rollback"} while its policy is enabled and
    * {@code "promotion"} while its next stage has a {@code maxFailureRate}, each with the numbers of
@@ -52,6 +69,28 @@ public final class RolloutEvidence {
     if (stage < stages.size() && stages.get(stage).when().maxFailureRate() != null) {
       Evidence e = promotion(stages.get(stage).when(), policy, window);
       put(evidence.putObject("promotion"), e, e.verdict() == Evidence.Verdict.BELOW ? "promote" : "hold");
+    }
+    PairedTest latency = latency(policy, version);
+    if (latency != null) {
+      ObjectNode node = evidence.putObject("latency")
+          .put("pairs", latency.pairs())
+          .put("slower", latency.slower())
+          .put("faster", latency.faster())
+          .put("medianMillis", latency.medianMillis())
+          .put("thresholdMillis", latency.thresholdMillis())
+          .put("pSlower", latency.pSlower())
+          .put("pNotSlower", latency.pNotSlower())
+          .put("minPairs", latency.minPairs());
+      if (latency.pairsNeeded() >= 0) {
+        node.put("pairsNeeded", latency.pairsNeeded());
+      } else {
+        node.putNull("pairsNeeded");
+      }
+      node.put("verdict", latency.verdict().name()).put("decision", switch (latency.verdict()) {
+        case SLOWER -> policy.enabled() ? "roll back" : "hold";
+        case NOT_SLOWER -> "promote";
+        default -> "hold";
+      });
     }
   }
 

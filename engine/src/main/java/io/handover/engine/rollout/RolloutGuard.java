@@ -7,7 +7,9 @@ import io.handover.engine.telemetry.Outcomes;
 import io.handover.engine.registry.PromotionStage;
 import io.handover.engine.registry.RollbackPolicy;
 import io.handover.engine.registry.Snapshot;
+import io.handover.engine.registry.VersionPolicies;
 import io.handover.engine.registry.VersionRegistry;
+import io.handover.engine.telemetry.StickyClientCounts;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches the rollout of the newest active version that has an older active version behind it:
  * rolls it back when its failure rate passes its rollback policy, and otherwise promotes it to its
- * next stage when that stage's conditions hold.
+ * next stage when that stage's conditions hold; with {@code retireWhenDrained}, retires the older
+ * versions no sticky client uses any more ({@link Drain}).
  *
  * <p>Runs on one daemon thread of its own every 250 ms. It only reads the counters the request
  * path keeps and never blocks it; a change it makes is saved by the registry on this thread.
@@ -40,6 +43,8 @@ public final class RolloutGuard implements AutoCloseable {
     return t;
   });
   private long lastErrorLog;
+  private long lastSweep;
+  private static final long SWEEP_EVERY_MILLIS = 5_000;
   private final FailoverBursts bursts = new FailoverBursts();
 
   private RolloutGuard(VersionRegistry registry) {
@@ -70,6 +75,7 @@ public final class RolloutGuard implements AutoCloseable {
     Snapshot snapshot = registry.snapshot();
     bursts.check(snapshot, System.nanoTime());
     LiveVersion newest = snapshot.newestActive();
+    sweepStickyClients(snapshot, newest);
     if (newest == null || snapshot.activeOlderThan(newest) == null) {
       return;
     }
@@ -84,7 +90,39 @@ public final class RolloutGuard implements AutoCloseable {
       String passed = PromotionCheck.passed(stages.get(stage).when(), newest, System.currentTimeMillis());
       if (passed != null) {
         registry.promoteAutomatically(newest, stage, passed);
+        return;
       }
+    }
+    if (newest.config().policies().retireWhenDrained()) {
+      retireDrained(snapshot, newest);
+    }
+  }
+
+  /** Retires each older active version that no sticky client uses any more. */
+  private void retireDrained(Snapshot snapshot, LiveVersion newest) {
+    long now = System.currentTimeMillis();
+    for (LiveVersion v : snapshot.all()) {
+      if (v != newest && v.info().isActive()) {
+        Drain drain = Drain.of(newest, v, registry.stickyClients(), now, false);
+        if (drain.drained()) {
+          registry.retireAutomatically(v, drain.reason());
+        }
+      }
+    }
+  }
+
+  /** Every few seconds: forgets the sticky clients idle for longer than they count, and versions that went. */
+  private void sweepStickyClients(Snapshot snapshot, LiveVersion newest) {
+    long now = System.currentTimeMillis();
+    if (now - lastSweep < SWEEP_EVERY_MILLIS) {
+      return;
+    }
+    lastSweep = now;
+    StickyClientCounts counts = registry.stickyClients();
+    counts.retainOnly(snapshot.all().stream().filter(v -> v.info().isActive()).map(v -> v.info().id()).toList());
+    if (newest != null) {
+      long idle = VersionPolicies.drainIdleMillis(newest.config().transition());
+      snapshot.all().forEach(v -> counts.sweep(v.info().id(), idle));
     }
   }
 
@@ -101,7 +139,8 @@ public final class RolloutGuard implements AutoCloseable {
     Outcomes.Window window = version.outcomes().window(policy.windowSeconds());
     Evidence evidence = RolloutEvidence.rollback(policy, window);
     if (evidence.verdict() != Evidence.Verdict.ABOVE) {
-      return endpointReason(version, policy);
+      String endpoint = endpointReason(version, policy);
+      return endpoint != null ? endpoint : latencyReason(version, policy);
     }
     return String.format(Locale.ROOT, "failure rate %.2f (%d of %d requests%s) over %d s passed %s: %s", evidence.rate(),
         evidence.failures(), evidence.samples(),
@@ -134,6 +173,18 @@ public final class RolloutGuard implements AutoCloseable {
         worst.failures(), worst.samples(),
         policy.countMismatches() && worstWindow.mismatches() > 0 ? ", " + worstWindow.mismatches() + " of them mismatches" : "",
         policy.windowSeconds(), plain(policy.maxFailureRate()), worst.bounds());
+  }
+
+  /**
+   * Why the version's latency rolls it back, e.g. {@code latency over 30 s: 41 of 50 paired requests
+   * slower by more than 20 ms (median +35.2 ms): sign test p = 0.0001 < 0.05}; null when it does not.
+   */
+  private static String latencyReason(LiveVersion version, RollbackPolicy policy) {
+    PairedTest test = RolloutEvidence.latency(policy, version);
+    if (test == null || test.verdict() != PairedTest.Verdict.SLOWER) {
+      return null;
+    }
+    return "latency over " + policy.windowSeconds() + " s: " + test.numbers();
   }
 
   /** A rate as written in the config, e.g. {@code 0.5}. */

@@ -26,6 +26,12 @@ public final class MirrorStats {
   private final ArrayDeque<Mismatch> last = new ArrayDeque<>();
   private volatile String lastSkipReason;
   private final NoiseStats noise = new NoiseStats();
+  private final PairedLatencies latencies = new PairedLatencies();
+
+  /** How much longer the candidate took than the older version, request by request. */
+  public PairedLatencies latencies() {
+    return latencies;
+  }
 
   /** Where two servers of the older version differ. */
   public NoiseStats noise() {

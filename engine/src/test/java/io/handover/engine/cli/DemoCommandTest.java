@@ -19,7 +19,8 @@ class DemoCommandTest {
     String text = out.toString(StandardCharsets.UTF_8);
     assertThat(code).as(text + err.toString(StandardCharsets.UTF_8)).isEqualTo(0);
     assertThat(text).contains("== INSTANT", "== SESSION", "== GRADUAL", "== CONCURRENT", "== FAILOVER and ROLLBACK", "== Summary");
-    assertThat(text).contains("2.0 promoted (automatic)", "2.0 rolled back (automatic)");
+    assertThat(text).contains("2.0 promoted (automatic)", "2.0 rolled back (automatic)", "noise learned: body /requestId differs");
+    assertThat(text).containsPattern("2.0 promoted \\(automatic\\): stage 1 of 1: .*consecutive matches.* failed, Wilson upper bound 0\\.[0-9]+ < 0\\.1 at 95% confidence");
     assertThat(text.substring(text.indexOf("== Summary")).lines().filter(l -> l.contains(" ok ")).count()).isEqualTo(5);
     assertThat(text).doesNotContain("FAIL ");
     assertThat(RunCommand.keepsRunning()).isFalse();

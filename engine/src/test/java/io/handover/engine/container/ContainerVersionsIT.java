@@ -168,6 +168,20 @@ class ContainerVersionsIT {
   }
 
   @Test
+  void aRetiredVersionsContainersAreStoppedAndRemoved() throws Exception {
+    try (TestBackend v2 = new TestBackend("v2", "2.0"); ProxyFixture proxy = new ProxyFixture(config())) {
+      String v1 = putContainers(proxy, "1.0", "{\"mode\":\"INSTANT\"}", container("1.0", null));
+      await().atMost(START).until(() -> state(proxy, v1).equals("ACTIVE"));
+      assertThat(engine.containers(scope, v1)).hasSize(1);
+
+      proxy.addVersion("2.0", "{\"mode\":\"SESSION\",\"sessionTimeout\":1}", "\"retireWhenDrained\":true", v2);
+      await().atMost(Duration.ofSeconds(30)).until(() -> state(proxy, v1).equals("RETIRED"));
+      assertThat(proxy.get("/").body()).startsWith("2.0 ");
+      await().atMost(Duration.ofSeconds(30)).until(() -> engine.containers(scope, null).isEmpty());
+    }
+  }
+
+  @Test
   void aContainerKilledUnderLoadFailsNoRequest() throws Exception {
     try (TestBackend v1 = new TestBackend("v1", "1.0"); ProxyFixture proxy = new ProxyFixture(config())) {
       proxy.addVersion("1.0", null, v1);

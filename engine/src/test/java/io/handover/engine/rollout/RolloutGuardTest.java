@@ -60,6 +60,49 @@ class RolloutGuardTest {
         .isEqualTo("failure rate 0.71 (15 of 21 requests) over 30 s passed 0.5: Wilson lower bound 0.5004 > 0.5 at 95% confidence");
   }
 
+  private static final RollbackPolicy LATENCY = new RollbackPolicy(true, 30, 0.5, 20, true, 0.95, List.of(), 20.0);
+
+  /** Records the seeded fixture's differences as pairs of latencies on the version. */
+  private static void pairs(LiveVersion v, double[] differencesMillis) {
+    for (double d : differencesMillis) {
+      v.mirrorStats().latencies().record(100_000_000L + (long) (d * 1_000_000), 100_000_000L);
+    }
+  }
+
+  @Test
+  void rollsBackWhenThePairedLatenciesShowTheNewVersionSlowerAndSaysWhy() {
+    LiveVersion v = version(LATENCY);
+    record(20, 0);
+    pairs(v, PairedTestTest.pairs(21, 14, 6, 0));
+    assertThat(RolloutGuard.rollbackReason(v)).as("14 of 20: p = 0.0577").isNull();
+
+    LiveVersion w = version(LATENCY);
+    pairs(w, PairedTestTest.pairs(22, 15, 5, 0));
+    assertThat(RolloutGuard.rollbackReason(w)).startsWith("latency over 30 s: 15 of 20 paired requests slower by more than 20 ms (median +")
+        .endsWith("sign test p = 0.0207 < 0.05");
+  }
+
+  @Test
+  void aPromotionHoldsUntilThePairedLatenciesShowTheNewVersionIsNotSlower() {
+    LiveVersion v = version(LATENCY);
+    record(180, 0);
+    pairs(v, PairedTestTest.pairs(23, 6, 14, 0));
+    assertThat(PromotionCheck.passed(TO_INSTANT.when(), v, 0)).as("14 of 20 not slower: hold").isNull();
+    ObjectNode status = new ObjectMapper().createObjectNode();
+    RolloutEvidence.addTo(status, v);
+    assertThat(status.at("/evidence/latency/decision").asText()).isEqualTo("hold");
+    assertThat(status.at("/evidence/latency/pairsNeeded").asLong()).isPositive();
+
+    pairs(v, PairedTestTest.pairs(24, 0, 2, 0)); // 16 of 22
+    assertThat(PromotionCheck.passed(TO_INSTANT.when(), v, 0)).startsWith("180 requests over 30 s")
+        .contains(", latency over 30 s: 16 of 22 paired requests not slower by more than 20 ms (median -")
+        .endsWith("sign test p = 0.0262 < 0.05");
+    status = new ObjectMapper().createObjectNode();
+    RolloutEvidence.addTo(status, v);
+    assertThat(status.at("/evidence/latency/decision").asText()).isEqualTo("promote");
+    assertThat(status.at("/evidence/latency/pairs").asLong()).isEqualTo(22);
+  }
+
   @Test
   void aHigherConfidenceHoldsWhereTheDefaultRollsBack() {
     record(5, 15);

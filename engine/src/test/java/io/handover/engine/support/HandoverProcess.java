@@ -9,11 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.jar.JarEntry;
@@ -23,65 +21,88 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The {@code handover} command in a process of its own, started as {@code bin/handover} starts it
- * (the platform's selector provider reachable, so its listeners have SO_REUSEPORT), its output
- * kept: for what only a separate process shows (a SIGTERM or SIGKILL, a self-upgrade, the log as an
- * operator reads it). {@link #start} waits until it listens and reads its ports from the
- * "proxy listening" line, so the config may ask for port 0.
+ * The {@code handover} command in a JVM of its own, on this test's classpath, with every line it
+ * logs kept: for what only a separate process shows (a SIGKILL, the log as an operator reads it).
+ * The ports are read from its "proxy listening" line, so the config may ask for port 0.
  */
 public final class HandoverProcess implements AutoCloseable {
 
   private static final Pattern LISTENING = Pattern.compile("proxy listening on [^:]*:(\\d+), admin API on [^:]*:(\\d+)");
-  private static final List<String> JVM = List.of("--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "-Xmx256m");
 
   private final Process process;
-  private final List<String> output = new CopyOnWriteArrayList<>();
+  private final List<String> lines = new CopyOnWriteArrayList<>();
   private final CompletableFuture<int[]> ports = new CompletableFuture<>();
   private final Thread reader;
 
   private HandoverProcess(Process process) {
     this.process = process;
-    this.reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          output.add(line);
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            ports.complete(new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))});
-          }
-        }
-      } catch (IOException e) {
-        // the process ended
-      }
-      ports.completeExceptionally(new IllegalStateException("the process ended"));
-    }, "handover-process-output");
+    this.reader = new Thread(this::read, "handover-process-log");
     reader.setDaemon(true);
     reader.start();
   }
 
-  /** Starts {@code handover run --config-file config} with more arguments, e.g. {@code --takeover}. */
-  public static HandoverProcess run(Path config, String... more) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    command.addAll(JVM);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), HandoverCli.class.getName(),
-        "run", "--config-file", config.toString()));
+  /**
+   * Starts {@code handover run --config-file CONFIG} with more arguments (e.g. {@code --takeover})
+   * as {@code bin/handover} starts it (its listeners may carry SO_REUSEPORT), without waiting.
+   */
+  public static HandoverProcess run(Path config, String... more) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(launch());
+    command.add(1, "--add-exports");
+    command.add(2, "java.base/sun.nio.ch=ALL-UNNAMED");
+    command.addAll(List.of("run", "--config-file", config.toString()));
     command.addAll(List.of(more));
     return new HandoverProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
   }
 
-  /**
-   * Starts {@code handover -configFile=CONFIG -logLevel=INFO}, quick to start and small (it may be
-   * one of fifty in a test), and waits until it listens.
-   */
+  /** Waits until a line contains {@code needle}; fails when the process ends first or after 60 s. */
+  public void awaitLine(String needle) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      for (String line : lines) {
+        if (line.contains(needle)) {
+          return;
+        }
+      }
+      if (!process.isAlive()) {
+        reader.join(5_000);
+        if (lines.stream().anyMatch(l -> l.contains(needle))) {
+          return;
+        }
+        throw new AssertionError("the process ended (" + process.exitValue() + ") without '" + needle + "': " + lines);
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no '" + needle + "' within 60 s: " + lines);
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  /** Sends SIGTERM (through the handle: {@link Process#destroy} would also close the output pipe). */
+  public void terminate() {
+    process.toHandle().destroy();
+  }
+
+  /** Waits up to {@code seconds} for the exit and for its last lines; returns its code, or fails. */
+  public int awaitExit(long seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      throw new AssertionError("still running after " + seconds + " s: " + lines);
+    }
+    reader.join(5_000);
+    return process.exitValue();
+  }
+
+  /** Starts {@code handover -configFile=CONFIG -logLevel=INFO} and waits until it listens. */
   public static HandoverProcess start(Path config) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(launch());
     command.addAll(List.of("-configFile=" + config, "-logLevel=INFO"));
     HandoverProcess p = new HandoverProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     try {
       p.ports.get(60, TimeUnit.SECONDS);
-    } catch (TimeoutException | ExecutionException e) {
+    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
       p.kill();
-      throw new AssertionError("handover did not start: " + p.output, e);
+      throw new AssertionError("handover did not start: " + p.lines, e);
     }
     return p;
   }
@@ -91,19 +112,19 @@ public final class HandoverProcess implements AutoCloseable {
   /**
    * The java command up to the arguments. The first call archives the classes a start loads
    * (class data sharing, which takes JARs only, so class folders are put in JARs first): later
-   * starts take about 40 % less.
+   * starts take about half as long, which counts in a test that starts fifty processes.
    */
   private static synchronized List<String> launch() throws IOException, InterruptedException {
     if (launch != null) {
       return launch;
     }
-    List<String> base = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    base.addAll(JVM);
-    base.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xlog:disable"));
+    List<String> base = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // quick to start and small: the process lives for a moment
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-Xss512k", "-Xlog:disable");
     Path work = Files.createTempDirectory("handover-process");
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try (Stream<Path> files = Files.walk(work)) {
-        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       } catch (IOException ignored) {
         // a temporary folder left behind
       }
@@ -125,13 +146,11 @@ public final class HandoverProcess implements AutoCloseable {
     Path config = Files.writeString(work.resolve("handover.json"),
         "{\"proxy\":{\"port\":0,\"bindAddress\":\"127.0.0.1\"},\"configService\":{\"port\":0}}");
     List<String> training = new ArrayList<>(base);
-    training.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-cp", cp, HandoverCli.class.getName()));
-    launch = training;
+    training.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-cp", cp, HandoverCli.class.getName(),
+        "-configFile=" + config, "-logLevel=INFO"));
+    launch = training.subList(0, training.size() - 2);
     try {
-      // the archive is written as the process exits normally
-      HandoverProcess p = start(config);
-      p.terminate();
-      p.awaitExit(60);
+      start(config).close();
     } finally {
       List<String> command = new ArrayList<>(base);
       if (Files.exists(archive)) {
@@ -153,49 +172,32 @@ public final class HandoverProcess implements AutoCloseable {
     }
   }
 
-  /** Waits until a line of output contains {@code needle}; fails when the process ends first or after 60 s. */
-  public void awaitLine(String needle) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      for (String line : output) {
-        if (line.contains(needle)) {
-          return;
+  private void read() {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        lines.add(line);
+        Matcher m = LISTENING.matcher(line);
+        if (m.find()) {
+          ports.complete(new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))});
         }
       }
-      if (!process.isAlive()) {
-        throw new AssertionError("the process ended (" + process.exitValue() + ") without '" + needle + "': " + output);
-      }
-      Thread.sleep(20);
+    } catch (IOException ended) {
+      // the process is gone
     }
-    throw new AssertionError("no '" + needle + "' within 60 s: " + output);
+    ports.completeExceptionally(new IllegalStateException("the process ended"));
   }
 
-  public Process process() {
-    return process;
-  }
-
-  public long pid() {
-    return process.pid();
-  }
-
-  /** The proxy's port, once {@link #start} returned. */
   public int proxyPort() {
     return ports.join()[0];
   }
 
-  /** The admin API's port, once {@link #start} returned. */
   public int adminPort() {
     return ports.join()[1];
   }
 
   /** Every line the process printed so far. */
-  public List<String> output() {
-    return List.copyOf(output);
-  }
-
-  /** Sends SIGTERM (through the handle: {@link Process#destroy} would also close the output pipe). */
-  public void terminate() {
-    process.toHandle().destroy();
+  public List<String> lines() {
+    return List.copyOf(lines);
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed or closed by the process itself. */
@@ -206,21 +208,11 @@ public final class HandoverProcess implements AutoCloseable {
     }
   }
 
-  /** Waits up to {@code seconds} for the exit; returns its code, or fails. */
-  public int awaitExit(long seconds) throws InterruptedException {
-    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-      throw new AssertionError("still running after " + seconds + " s: " + output);
-    }
-    // the last lines may still be in the pipe
-    reader.join(5_000);
-    return process.exitValue();
-  }
-
   @Override
   public void close() throws InterruptedException {
-    if (process.isAlive()) {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      kill();
     }
   }
 }
