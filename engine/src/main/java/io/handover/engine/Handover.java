@@ -37,6 +37,11 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.handover.engine.tls.ListenerTls;
+import io.handover.engine.tls.ServerCertificates;
+import io.handover.engine.tls.TlsDefaults;
+import io.handover.engine.tls.TlsFileException;
+import io.handover.engine.tls.TlsListeners;
 import io.undertow.Undertow;
 import io.undertow.server.ConnectorStatistics;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +53,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
@@ -75,6 +82,9 @@ public final class Handover implements AutoCloseable {
   private final FileClusterStore stateFile;
   private final ContainerSupervisor containers;
   private final EtcdClusterStore etcd;
+  private final TlsListeners tls;
+  /** The proxy's TLS port, or null without {@code proxy.tls}. */
+  private final Undertow tlsServer;
   private final PrometheusMeterRegistry meters;
   private final OperationsSettings operations;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -82,7 +92,9 @@ public final class Handover implements AutoCloseable {
   private Handover(VersionRegistry registry, PluginRegistry plugins, UpgradeProxyHandler proxyHandler,
       ProxyListener proxyServer, Undertow adminServer, RolloutGuard guard, ActiveHealthChecker healthChecker,
       FileClusterStore stateFile, ContainerSupervisor containers, EtcdClusterStore etcd, PrometheusMeterRegistry meters,
-      OperationsSettings operations) {
+      OperationsSettings operations, TlsListeners tls, Undertow tlsServer) {
+    this.tls = tls;
+    this.tlsServer = tlsServer;
     this.meters = meters;
     this.operations = operations;
     this.stateFile = stateFile;
@@ -155,6 +167,17 @@ public final class Handover implements AutoCloseable {
 
   private static Handover start(HandoverConfig config, FileClusterStore stateFile, EtcdClusterStore etcd) throws IOException {
     Clock clock = Clock.systemUTC();
+    // first: a certificate that cannot be used stops the start before anything runs
+    ServerCertificates proxyCertificates = certificates("proxy", config.proxy().tls(), clock);
+    ServerCertificates adminCertificates;
+    try {
+      adminCertificates = certificates("admin", config.admin().tls(), clock);
+    } catch (TlsFileException e) {
+      if (proxyCertificates != null) {
+        proxyCertificates.close();
+      }
+      throw e;
+    }
     HmacCookieSigner signer;
     if (config.cookieSecret() == null) {
       log.info("no cookieSecret configured: sticky cookies are signed with a random key valid for this process only");
@@ -208,6 +231,8 @@ public final class Handover implements AutoCloseable {
               .getMap(),
           OptionMap.builder()
               .set(UndertowOptions.ALWAYS_SET_DATE, true)
+              // h2c with prior knowledge or by Upgrade, when proxy.h2c is on
+              .set(UndertowOptions.ENABLE_HTTP2, config.proxy().h2c())
               // the start of each request, for its version's duration histogram
               .set(UndertowOptions.RECORD_REQUEST_START_TIME, true)
               .set(UndertowOptions.ENABLE_STATISTICS, config.operations().metrics())
@@ -222,18 +247,47 @@ public final class Handover implements AutoCloseable {
               .set(UndertowOptions.NO_REQUEST_TIMEOUT, limits.keepAliveTimeoutMillis())
               .getMap(),
           // answers a client's Expect: 100-continue as soon as the proxy starts reading the body
-          new RequestLimits(new HttpContinueReadHandler(proxyHandler), config.proxySettings()));
+          h2cUpgrade(config.proxy().h2c(), new RequestLimits(new HttpContinueReadHandler(proxyHandler), config.proxySettings())));
     } catch (RuntimeException e) {
+      closeAll(proxyCertificates, adminCertificates);
       proxyHandler.close();
       containers.close();
       registry.close();
       throw e;
     }
+    // the TLS port: Undertow's own listener, with SNI and ALPN (h2) from its SSL engine
+    Undertow tlsServer = null;
+    if (proxyCertificates != null) {
+      tlsServer = Undertow.builder()
+          .addListener(tlsListener(config.proxy().bindAddress(), config.proxy().tls().port(), config.proxy().tls(), proxyCertificates))
+          .setIoThreads(config.ioThreads())
+          .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
+          .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true)
+          .setServerOption(UndertowOptions.ENABLE_STATISTICS, config.operations().metrics())
+          .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.proxySettings().maxRequestBodyBytes())
+          .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 2 * (limits.maxUriBytes() + limits.maxHeaderBytes()))
+          .setServerOption(UndertowOptions.MAX_HEADERS, 2 * limits.maxHeaderCount())
+          .setServerOption(UndertowOptions.MAX_COOKIES, limits.maxCookies())
+          .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, false)
+          .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, limits.headerReadTimeoutMillis())
+          .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, limits.keepAliveTimeoutMillis())
+          .setSocketOption(Options.BACKLOG, 4096)
+          .setSocketOption(Options.CONNECTION_HIGH_WATER, limits.maxConnections())
+          .setSocketOption(Options.CONNECTION_LOW_WATER, limits.maxConnections())
+          .setHandler(new RequestLimits(new HttpContinueReadHandler(proxyHandler), config.proxySettings()))
+          .build();
+    }
+    TlsListeners tls = new TlsListeners(Stream.of(proxyCertificates, adminCertificates).filter(Objects::nonNull).toList());
     Lifecycle lifecycle = new Lifecycle();
-    AdminHandler adminHandler = new AdminHandler(registry, config.adminSettings(), clock, new AdminReports(registry, plugins, containers::status),
-        meters, () -> lifecycle.notReadyBecause(registry, proxyHandler));
-    Undertow adminServer = Undertow.builder()
-        .addHttpListener(config.admin().port(), config.admin().bindAddress())
+    AdminHandler adminHandler = new AdminHandler(registry, config.adminSettings(), clock,
+        new AdminReports(registry, plugins, containers::status, tls), meters, () -> lifecycle.notReadyBecause(registry, proxyHandler), tls);
+    Undertow.Builder adminBuilder = Undertow.builder();
+    if (adminCertificates == null) {
+      adminBuilder.addHttpListener(config.admin().port(), config.admin().bindAddress());
+    } else {
+      adminBuilder.addListener(tlsListener(config.admin().bindAddress(), config.admin().port(), config.admin().tls(), adminCertificates));
+    }
+    Undertow adminServer = adminBuilder
         .setIoThreads(1)
         .setWorkerThreads(4)
         // the proxy's deadlines: a head, a body or an idle connection that stalls is closed
@@ -246,18 +300,40 @@ public final class Handover implements AutoCloseable {
       log.warn("the admin API listens on {} without a token: anyone who can reach it can change the versions;"
           + " set configService.token, configService.tokenFile or HANDOVER_TOKEN", config.admin().bindAddress());
     }
+    if (tlsServer != null) {
+      try {
+        tlsServer.start();
+      } catch (RuntimeException e) {
+        tls.close();
+        proxyServer.close();
+        proxyHandler.close();
+        containers.close();
+        registry.close();
+        throw e;
+      }
+    }
     try {
       adminServer.start();
     } catch (RuntimeException e) {
+      tls.close();
       proxyServer.close();
+      if (tlsServer != null) {
+        tlsServer.stop();
+      }
       proxyHandler.close();
       containers.close();
       registry.close();
       throw e;
     }
     Handover handover = new Handover(registry, plugins, proxyHandler, proxyServer, adminServer,
-        RolloutGuard.start(registry), ActiveHealthChecker.start(registry), stateFile, containers, etcd, meters, config.operations());
+        RolloutGuard.start(registry), ActiveHealthChecker.start(registry), stateFile, containers, etcd, meters, config.operations(), tls, tlsServer);
     bindListenerMeters(meters, "proxy", proxyServer);
+    if (tlsServer != null) {
+      for (Undertow.ListenerInfo info : tlsServer.getListenerInfo()) {
+        bindListenerMeters(meters, "proxy", info.getProtcol(), info.getConnectorStatistics());
+      }
+    }
+    bindCertificateMeters(meters, tls);
     lifecycle.started = true;
     if (etcd != null) {
       try {
@@ -268,8 +344,10 @@ public final class Handover implements AutoCloseable {
         throw e;
       }
     }
-    log.info("proxy listening on {}, admin API on {}, {} versions, modes: {}",
-        handover.proxyAddress(), handover.adminAddress(), registry.list().size(), String.join(", ", plugins.strategyNames()));
+    log.info("proxy listening on {}{}, admin API on {}{}, {} versions, modes: {}",
+        handover.proxyAddress(), handover.proxyTlsAddress() == null ? "" : " and (TLS) " + handover.proxyTlsAddress(),
+        handover.adminAddress(), adminCertificates == null ? "" : " (TLS)", registry.list().size(),
+        String.join(", ", plugins.strategyNames()));
     return handover;
   }
 
@@ -298,10 +376,26 @@ public final class Handover implements AutoCloseable {
     new FileDescriptorMetrics().bindTo(meters);
   }
 
+  /** Answers h2c upgrades (and prior knowledge) when {@code on}, as Undertow's builder does for ENABLE_HTTP2. */
+  private static io.undertow.server.HttpHandler h2cUpgrade(boolean on, io.undertow.server.HttpHandler next) {
+    return on ? new io.undertow.server.protocol.http2.Http2UpgradeHandler(next) : next;
+  }
+
+  private static void closeAll(ServerCertificates... certificates) {
+    for (ServerCertificates c : certificates) {
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
   private static void bindListenerMeters(MeterRegistry meters, String name, ProxyListener server) {
-    ConnectorStatistics stats = server.connectorStatistics();
+    bindListenerMeters(meters, name, "http", server.connectorStatistics());
+  }
+
+  private static void bindListenerMeters(MeterRegistry meters, String name, String protocol, ConnectorStatistics stats) {
     if (stats != null) {
-      Tags tags = Tags.of("listener", name, "protocol", "http");
+      Tags tags = Tags.of("listener", name, "protocol", protocol);
       Gauge.builder("handover.listener.connections", stats, ConnectorStatistics::getActiveConnections)
           .description("Client connections open on the listener").tags(tags).register(meters);
       FunctionCounter.builder("handover.listener.received.bytes", stats, ConnectorStatistics::getBytesReceived)
@@ -309,6 +403,30 @@ public final class Handover implements AutoCloseable {
       FunctionCounter.builder("handover.listener.sent.bytes", stats, ConnectorStatistics::getBytesSent)
           .description("Bytes written to clients").tags(tags).register(meters);
     }
+  }
+
+  /** Each served certificate's expiry, so that an alert can fire before it passes; follows reloads. */
+  private static void bindCertificateMeters(MeterRegistry meters, TlsListeners tls) {
+    for (ServerCertificates certs : tls.listeners()) {
+      for (int i = 0; i < certs.size(); i++) {
+        int index = i;
+        Gauge.builder("handover.tls.certificate.not.after", certs, c -> c.notAfterEpochSeconds(index))
+            .description("When the served certificate expires, in seconds since the epoch")
+            .baseUnit("seconds").tags("listener", certs.listener(), "file", certs.file(i)).register(meters);
+      }
+    }
+  }
+
+  private static ServerCertificates certificates(String listener, ListenerTls tls, Clock clock) throws TlsFileException {
+    return tls == null ? null : ServerCertificates.load(listener, tls, clock);
+  }
+
+  /** An HTTPS listener on TLS 1.3/1.2 with modern suites, offering h2 by ALPN when asked to. */
+  private static Undertow.ListenerBuilder tlsListener(String host, int port, ListenerTls tls, ServerCertificates certificates) {
+    return new Undertow.ListenerBuilder().setType(Undertow.ListenerType.HTTPS).setHost(host).setPort(port)
+        .setSslContext(certificates.context())
+        .setOverrideSocketOptions(TlsDefaults.options(certificates.context()))
+        .setHttp2Enabled(tls.http2());
   }
 
   private static String hostAndPort(InetSocketAddress address) {
@@ -332,6 +450,16 @@ public final class Handover implements AutoCloseable {
   /** The address the proxy listens on (with the real port when 0 was asked for). */
   public InetSocketAddress proxyAddress() {
     return proxyServer.address();
+  }
+
+  /** The address of the proxy's TLS listener, or null when it has none. */
+  public InetSocketAddress proxyTlsAddress() {
+    return tlsServer == null ? null : (InetSocketAddress) tlsServer.getListenerInfo().get(0).getAddress();
+  }
+
+  /** The certificates of the TLS listeners (none when there are none). */
+  public TlsListeners tls() {
+    return tls;
   }
 
   /** The address the admin API listens on. */
@@ -365,7 +493,14 @@ public final class Handover implements AutoCloseable {
   /** Client connections open on the proxy listeners; 0 when metrics (and so connection statistics) are off. */
   private long openConnections() {
     ConnectorStatistics stats = proxyServer.connectorStatistics();
-    return stats == null ? 0 : stats.getActiveConnections();
+    long n = stats == null ? 0 : stats.getActiveConnections();
+    if (tlsServer != null) {
+      for (Undertow.ListenerInfo info : tlsServer.getListenerInfo()) {
+        ConnectorStatistics tlsStats = info.getConnectorStatistics();
+        n += tlsStats == null ? 0 : tlsStats.getActiveConnections();
+      }
+    }
+    return n;
   }
 
   /** Requests routed to a version and not yet complete. */
@@ -383,6 +518,10 @@ public final class Handover implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(operations.shutdownGraceMillis());
     proxyHandler.drain();
     proxyServer.stopAccepting();
+    if (tlsServer != null) {
+      // Undertow's listener can only stop accepting; its socket closes with the server
+      tlsServer.getListenerInfo().forEach(Undertow.ListenerInfo::suspend);
+    }
     // Done when no request is in flight and the kept-alive connections have gone (each closes
     // after its next answer), or none brought a request for a while: closing a connection the
     // moment a client sends on it would fail that request.
@@ -419,6 +558,10 @@ public final class Handover implements AutoCloseable {
       etcd.close();
     }
     proxyServer.close();
+    if (tlsServer != null) {
+      tlsServer.stop();
+    }
+    tls.close();
     proxyHandler.close();
     containers.close();
     registry.close();

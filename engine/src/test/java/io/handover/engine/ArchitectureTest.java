@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The engine's package arrows run one way. From the bottom: values and counters ({@code json},
  * {@code telemetry}, {@code cookie}, {@code plugin}), the {@code registry} of versions, then what
- * works on versions ({@code proxy}, {@code health}, {@code rollout}, {@code container}), then
+ * works on versions ({@code proxy}, {@code health}, {@code rollout}, {@code container}, with
+ * {@code tls} under {@code proxy}: certificates and TLS contexts), then
  * {@code config}, the shared {@code store} (which the registry reaches only through its
  * ClusterStore interface), {@code admin}, the root package that wires them into a running proxy,
  * and {@code cli} on top.
@@ -37,6 +38,7 @@ class ArchitectureTest {
         .layer("store").definedBy("io.handover.engine.store..")
         .layer("config").definedBy("io.handover.engine.config..")
         .layer("proxy").definedBy("io.handover.engine.proxy..")
+        .layer("tls").definedBy("io.handover.engine.tls..")
         .layer("health").definedBy("io.handover.engine.health..")
         .layer("rollout").definedBy("io.handover.engine.rollout..")
         .layer("container").definedBy("io.handover.engine.container..")
@@ -51,10 +53,11 @@ class ArchitectureTest {
         .whereLayer("store").mayOnlyBeAccessedByLayers("root", "cli")
         .whereLayer("config").mayOnlyBeAccessedByLayers("root", "cli", "admin", "store")
         .whereLayer("proxy").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config")
+        .whereLayer("tls").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config", "proxy")
         .whereLayer("health").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config")
         .whereLayer("rollout").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config")
         .whereLayer("container").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config")
-        .whereLayer("registry").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config", "proxy", "health", "rollout", "container", "store")
+        .whereLayer("registry").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config", "proxy", "tls", "health", "rollout", "container", "store")
         .whereLayer("plugin").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config", "proxy", "health", "rollout", "registry")
         .whereLayer("cookie").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config", "plugin", "registry")
         .whereLayer("telemetry").mayOnlyBeAccessedByLayers("root", "cli", "admin", "config", "proxy", "health", "rollout", "registry",

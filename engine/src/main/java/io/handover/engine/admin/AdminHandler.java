@@ -13,6 +13,7 @@ import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.registry.StateChange;
 import io.handover.engine.registry.StoreUnreachableException;
 import io.handover.engine.registry.VersionRegistry;
+import io.handover.engine.tls.TlsListeners;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.io.Receiver;
@@ -68,6 +69,7 @@ public final class AdminHandler implements HttpHandler {
   private final HttpHandler root;
   private final MetricsEndpoint metrics;
   private final Readiness readiness;
+  private final TlsListeners tls;
 
   /** Without {@code /metrics} series of its own, always ready while a version is active. */
   public AdminHandler(VersionRegistry registry, AdminSettings settings, Clock clock, StatusReport status) {
@@ -81,6 +83,13 @@ public final class AdminHandler implements HttpHandler {
    */
   public AdminHandler(VersionRegistry registry, AdminSettings settings, Clock clock, StatusReport status,
       PrometheusMeterRegistry meters, Readiness readiness) {
+    this(registry, settings, clock, status, meters, readiness, TlsListeners.none());
+  }
+
+  /** With {@code POST /tls/reload}, which reads the TLS listeners' certificate files again. */
+  public AdminHandler(VersionRegistry registry, AdminSettings settings, Clock clock, StatusReport status,
+      PrometheusMeterRegistry meters, Readiness readiness, TlsListeners tls) {
+    this.tls = requireNonNull(tls, "tls is null");
     this.registry = requireNonNull(registry, "registry is null");
     this.settings = requireNonNull(settings, "settings is null");
     this.clock = requireNonNull(clock, "clock is null");
@@ -102,6 +111,7 @@ public final class AdminHandler implements HttpHandler {
     route(Methods.POST, CLUSTERS + "/{id}/noise/accept", e -> acceptNoise(e, id(e)));
     route(Methods.GET, "/configuration/strategies", e -> sendJson(e, StatusCodes.OK, status.plugins()));
     route(Methods.GET, "/status", e -> sendJson(e, StatusCodes.OK, status.status()));
+    route(Methods.POST, "/tls/reload", this::reloadCertificates);
     route(Methods.GET, "/metrics", this::metrics);
     route(Methods.GET, "/healthz", e -> sendJson(e, StatusCodes.OK, Map.of("status", "live")));
     route(Methods.GET, "/readyz", this::ready);
@@ -281,6 +291,20 @@ public final class AdminHandler implements HttpHandler {
     }
     v.mirrorStats().noise().forget(accepted.asIgnores());
     sendJson(exchange, StatusCodes.OK, Map.of("ignoreJsonPointers", accepted.jsonPointers(), "ignoreHeaders", accepted.headers()));
+  }
+
+  /** 200 with what is served now; 409 naming the file when one did not load (its listener serves what it did before). */
+  private void reloadCertificates(HttpServerExchange exchange) {
+    if (tls.isEmpty()) {
+      sendError(exchange, StatusCodes.NOT_FOUND, "", "no TLS listener is configured (proxy.tls, configService.tls)");
+      return;
+    }
+    java.util.List<String> problems = tls.reload();
+    if (!problems.isEmpty()) {
+      sendError(exchange, StatusCodes.CONFLICT, "", "not reloaded, the certificates before keep serving: " + String.join("; ", problems));
+      return;
+    }
+    sendJson(exchange, StatusCodes.OK, Map.of("tls", tls.status()));
   }
 
   /** Reads the whole body without blocking (at most maxBodyBytes), then hands the request to a worker. */

@@ -13,6 +13,7 @@ import io.handover.engine.rollout.Drain;
 import io.handover.engine.rollout.RolloutEvidence;
 import io.handover.engine.telemetry.MirrorStats;
 import io.handover.engine.telemetry.NoiseStats;
+import io.handover.engine.tls.TlsListeners;
 import java.util.Locale;
 import java.time.Instant;
 import java.util.function.Function;
@@ -24,6 +25,7 @@ public final class AdminReports implements StatusReport {
   private final VersionRegistry registry;
   private final PluginRegistry plugins;
   private final Function<String, JsonNode> members;
+  private final TlsListeners tls;
 
   public AdminReports(VersionRegistry registry, PluginRegistry plugins) {
     this(registry, plugins, id -> null);
@@ -31,6 +33,12 @@ public final class AdminReports implements StatusReport {
 
   /** With {@code members} reporting a version's containers by its id (null for none). */
   public AdminReports(VersionRegistry registry, PluginRegistry plugins, Function<String, JsonNode> members) {
+    this(registry, plugins, members, TlsListeners.none());
+  }
+
+  /** With the TLS listeners' certificates, their expiry dates included. */
+  public AdminReports(VersionRegistry registry, PluginRegistry plugins, Function<String, JsonNode> members, TlsListeners tls) {
+    this.tls = tls;
     this.registry = registry;
     this.plugins = plugins;
     this.members = members;
@@ -57,6 +65,9 @@ public final class AdminReports implements StatusReport {
     if (!store.isEmpty()) {
       // the shared store: whether it answers (since when not), and the live instances sharing it
       root.set("store", Json.MAPPER.valueToTree(store));
+    }
+    if (!tls.isEmpty()) {
+      root.set("tls", Json.MAPPER.valueToTree(tls.status()));
     }
     ArrayNode versions = root.putArray("versions");
     Snapshot snapshot = registry.snapshot();

@@ -12,6 +12,7 @@ import io.handover.engine.config.ConfigLoader;
 import io.handover.engine.config.HandoverConfig;
 import io.handover.engine.plugin.PluginException;
 import io.handover.engine.store.StoreRefusedException;
+import io.handover.engine.tls.TlsFileException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -148,6 +149,9 @@ final class RunCommand {
       err.println("handover: plugins: " + e.getMessage());
     } catch (StoreRefusedException e) {
       err.println("handover: store: " + e.getMessage());
+      throw new StartFailed(HandoverCli.USAGE);
+    } catch (TlsFileException e) {
+      err.println("handover: tls: " + e.getMessage());
       throw new StartFailed(HandoverCli.USAGE);
     } catch (IOException e) {
       err.println("handover: state file: " + e.getMessage());

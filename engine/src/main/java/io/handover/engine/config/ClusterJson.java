@@ -12,6 +12,7 @@ import io.handover.api.VersionState;
 import io.handover.engine.container.ContainerLabels;
 import io.handover.engine.json.Json;
 import io.handover.engine.json.JsonInputException;
+import io.handover.engine.registry.BackendTransport;
 import io.handover.engine.registry.ClusterConfig;
 import io.handover.engine.registry.ContainerMembers;
 import io.handover.engine.registry.ContainerSpec;
@@ -75,11 +76,11 @@ public final class ClusterJson {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder({"servers", "containers", "containerServers", "upgradeTransition", "healthCheck", "rollback", "promote", "retireWhenDrained",
       "uuid", "version",
-      "state", "stateReason", "promotionStage", "rolloutPaused", "addedAtMillis"})
+      "state", "stateReason", "promotionStage", "rolloutPaused", "addedAtMillis", "tls", "protocol"})
   public record Cluster(List<Server> servers, Object version, Map<String, Object> upgradeTransition, String uuid,
       Long addedAtMillis, PolicyJson.Health healthCheck, PolicyJson.Rollback rollback, List<PolicyJson.Stage> promote,
       String state, String stateReason, Long promotionStage, Boolean rolloutPaused, List<Container> containers,
-      List<Server> containerServers, Boolean retireWhenDrained) {
+      List<Server> containerServers, Boolean retireWhenDrained, BackendTlsJson tls, String protocol) {
 
     public Cluster {
       containers = containers == null || containers.isEmpty() ? null : containers;
@@ -118,6 +119,7 @@ public final class ClusterJson {
         }
       }
       Json.whole(promotionStage, "promotionStage", 0, 0, promote == null ? 0 : promote.size());
+      protocol = BackendTlsJson.protocol(protocol, tls != null);
     }
 
     static Cluster of(ClusterConfig c, boolean stored) {
@@ -132,7 +134,8 @@ public final class ClusterJson {
           rolledBack ? r.state().name() : null, rolledBack ? r.reason() : null,
           r.promotionStage() > 0 ? (long) r.promotionStage() : null, r.paused() ? Boolean.TRUE : null,
           c.containers().isEmpty() ? null : c.containers().specs().stream().map(Container::of).toList(),
-          started.isEmpty() ? null : servers(started), p.retireWhenDrained() ? Boolean.TRUE : null);
+          started.isEmpty() ? null : servers(started), p.retireWhenDrained() ? Boolean.TRUE : null,
+          BackendTlsJson.of(c.transport()), c.transport().protocol().equals(BackendTransport.HTTP_1_1) ? null : c.transport().protocol());
     }
 
     private static List<Server> servers(List<ServerAddress> servers) {
@@ -166,7 +169,7 @@ public final class ClusterJson {
       return new ClusterConfig(uuid == null ? UUID.randomUUID().toString() : uuid,
           version == null ? VersionNumber.DEFAULT : VersionNumber.parse((String) version),
           all, transition(upgradeTransition, "upgradeTransition", "INSTANT"),
-          addedAtMillis == null ? nowMillis : addedAtMillis, policies, rollout, members);
+          addedAtMillis == null ? nowMillis : addedAtMillis, policies, rollout, members, BackendTlsJson.transport(tls, protocol));
     }
 
     private static List<ServerAddress> addresses(List<Server> servers) {

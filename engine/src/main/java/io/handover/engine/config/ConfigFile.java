@@ -24,8 +24,8 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
     if (text(containerScope, "containerScope") != null && !containerScope.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
       throw JsonInputException.of("containerScope", "must be 1 to 64 letters, digits, '.', '_' or '-'");
     }
-    proxy = proxy == null ? new Proxy(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : proxy;
-    configService = configService == null ? new ConfigService(null, null, null, null, null, null) : configService;
+    proxy = proxy == null ? new Proxy(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : proxy;
+    configService = configService == null ? new ConfigService(null, null, null, null, null, null, null) : configService;
     clusters = clusters == null ? List.of() : clusters;
     for (int i = 0; i < clusters.size(); i++) {
       if (clusters.get(i) == null) {
@@ -72,7 +72,7 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
       Long ejectAfterFailures, Long baseEjectionMillis, Long maxEjectionMillis, Long maxUriBytes, Long maxHeaderLineBytes,
       Long maxHeaderCount, Long maxHeaderBytes, Long maxCookies, Long headerReadTimeoutMillis, Long keepAliveTimeoutMillis,
       Long bodyReadTimeoutMillis, Long sendTimeoutMillis, Long maxBufferedBodyBytesTotal, Long maxConnections,
-      Long maxConnectionsPerClient) {
+      Long maxConnectionsPerClient, TlsJson tls, Boolean h2c) {
 
     Proxy {
       HandoverConfig d = HandoverConfig.defaults();
@@ -117,8 +117,8 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
       maxConnectionsPerClient = Json.whole(maxConnectionsPerClient, "maxConnectionsPerClient", l.maxConnectionsPerClient(), 0, 10_000_000);
     }
 
-    HandoverConfig.Listener listener() {
-      return new HandoverConfig.Listener(bindAddress, port.intValue());
+    HandoverConfig.Listener listener(java.nio.file.Path base) {
+      return new HandoverConfig.Listener(bindAddress, port.intValue(), tls == null ? null : tls.settings(base), Boolean.TRUE.equals(h2c));
     }
 
     ProxySettings settings() {
@@ -182,7 +182,8 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
   }
 
   /** {@code configService}: where the admin API listens and its limits. */
-  record ConfigService(String bindAddress, Long port, Long maxBodyBytes, String token, String tokenFile, List<String> allowedHosts) {
+  record ConfigService(String bindAddress, Long port, Long maxBodyBytes, String token, String tokenFile, List<String> allowedHosts,
+      TlsJson tls) {
 
     ConfigService {
       HandoverConfig d = HandoverConfig.defaults();
@@ -199,8 +200,8 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
       }
     }
 
-    HandoverConfig.Listener listener() {
-      return new HandoverConfig.Listener(bindAddress, port.intValue());
+    HandoverConfig.Listener listener(java.nio.file.Path base) {
+      return new HandoverConfig.Listener(bindAddress, port.intValue(), tls == null ? null : tls.settings(base), false);
     }
 
     AdminSettings settings(String token) {

@@ -118,7 +118,7 @@ public final class ConfigLoader {
       ClusterJson.Wrapper w = f.clusters().get(i);
       clusters.add(within("clusters[" + i + "].cluster", () -> w.cluster().toConfig(now)));
     }
-    return new HandoverConfig(f.proxy().listener(), f.proxy().settings(), f.proxy().pool(), f.configService().listener(),
+    return new HandoverConfig(f.proxy().listener(base), f.proxy().settings(), f.proxy().pool(), f.configService().listener(base),
         f.configService().settings(token), clusters, path(f.stateFile(), base), f.cookieSecret(), path(f.pluginsDir(), base),
         f.proxy().ioThreads().intValue(),
         f.containers(), etcd(f, etcdFromEnv), f.operations());

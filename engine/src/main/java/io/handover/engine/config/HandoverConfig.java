@@ -6,6 +6,7 @@ import io.handover.engine.container.ContainerSettings;
 import io.handover.engine.proxy.PoolSettings;
 import io.handover.engine.proxy.ProxySettings;
 import io.handover.engine.registry.ClusterConfig;
+import io.handover.engine.tls.ListenerTls;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -50,8 +51,26 @@ public record HandoverConfig(
         ContainerSettings.defaults(), null, OperationsSettings.DEFAULT);
   }
 
-  /** A host and port to listen on; port 0 picks a free port. */
-  public record Listener(String bindAddress, int port) {}
+  /**
+   * A host and port to listen on; port 0 picks a free port.
+   *
+   * @param tls a TLS listener beside the plain one (for the admin API: instead of it), or null
+   * @param h2c whether the plain port also takes HTTP/2 with prior knowledge (and the h2c upgrade)
+   */
+  public record Listener(String bindAddress, int port, ListenerTls tls, boolean h2c) {
+
+    public Listener(String bindAddress, int port) {
+      this(bindAddress, port, null, false);
+    }
+
+    public Listener withTls(ListenerTls tls) {
+      return new Listener(bindAddress, port, tls, h2c);
+    }
+
+    public Listener withH2c(boolean h2c) {
+      return new Listener(bindAddress, port, tls, h2c);
+    }
+  }
 
   /** Defaults: proxy on 0.0.0.0:8080, admin API on 127.0.0.1:9090, no versions. */
   public static HandoverConfig defaults() {

@@ -49,7 +49,10 @@ final class BackendCall {
   private final String upgrade;
   private final boolean trustForwarded;
   private final Listener listener;
+  private final boolean grpc;
   private ClientConnection connection;
+  /** The request on its way, once sent; on a multiplexed (HTTP/2) connection only its stream is cut. */
+  private ClientExchange sending;
   private boolean sent;
   private boolean done;
   /** Whether the rest of a body too large to hold is being passed on from the client. */
@@ -57,6 +60,13 @@ final class BackendCall {
 
   BackendCall(HttpServerExchange exchange, BackendPool.Backend backend, RequestBody body, String upgrade,
       boolean trustForwarded, Listener listener) {
+    this(exchange, backend, body, upgrade, trustForwarded, listener, false);
+  }
+
+  /** With {@code grpc}, the call goes over HTTP/2 whatever the version's protocol. */
+  BackendCall(HttpServerExchange exchange, BackendPool.Backend backend, RequestBody body, String upgrade,
+      boolean trustForwarded, Listener listener, boolean grpc) {
+    this.grpc = grpc;
     this.exchange = exchange;
     this.backend = backend;
     this.body = body;
@@ -68,7 +78,7 @@ final class BackendCall {
   }
 
   void start() {
-    backend.client().getConnection(TARGET, exchange, new ProxyCallback<>() {
+    (grpc ? backend.http2Client() : backend.client()).getConnection(TARGET, exchange, new ProxyCallback<>() {
       @Override
       public void completed(HttpServerExchange ex, ProxyConnection result) {
         send(result.getConnection());
@@ -99,7 +109,15 @@ final class BackendCall {
     // ended first: cutting the connection makes the client report a reset, which is not the cause
     boolean first = !done;
     end();
-    if (connection != null) {
+    if (connection != null && connection.isMultiplexingSupported()) {
+      // the other streams of the connection go on; resetting this one is enough
+      if (sending != null) {
+        IoUtils.safeClose(sending.getRequestChannel());
+        if (sending.getResponse() != null) {
+          IoUtils.safeClose(sending.getResponseChannel());
+        }
+      }
+    } else if (connection != null) {
       cutOff(connection);
     }
     if (first) {
@@ -147,6 +165,7 @@ final class BackendCall {
     c.sendRequest(request, new ClientCallback<>() {
       @Override
       public void completed(ClientExchange result) {
+        sending = result;
         result.setResponseListener(new ClientCallback<>() {
           @Override
           public void completed(ClientExchange r) {
@@ -198,6 +217,26 @@ final class BackendCall {
       // the client's channel errs when it goes away or breaks the framing: the backend
       // connection is cut so the server sees the request end mid-body
       uploading = true;
+      if (connection.isMultiplexingSupported() || exchange.getProtocol().equals(io.undertow.util.Protocols.HTTP_2_0)) {
+        // a streaming call's messages go on as they come, not when an HTTP/2 frame buffer fills
+        FlushingPump.start(body.rest(), ch, exchange.getConnection().getByteBufferPool(), body.heldLength() > 0, new FlushingPump.Listener() {
+          @Override
+          public void onEnd(StreamSinkChannel sink) {
+            finishBody(result, sink);
+          }
+
+          @Override
+          public void onSourceFailed(IOException e) {
+            abort(FailureKind.CLIENT_ABORTED, "the client's body ended early: " + e.getMessage());
+          }
+
+          @Override
+          public void onSinkFailed(IOException e) {
+            abort(FailureKind.RESET, "sending the request to " + backend.address() + " failed: " + e.getMessage());
+          }
+        });
+        return;
+      }
       Transfer.initiateTransfer(body.rest(), ch, ChannelListeners.closingChannelListener(),
           sinkCh -> finishBody(result, sinkCh),
           (source, e) -> abort(FailureKind.CLIENT_ABORTED, "the client's body ended early: " + e.getMessage()),
@@ -242,10 +281,30 @@ final class BackendCall {
       to.put(Headers.UPGRADE, upgrade);
       to.put(Headers.CONNECTION, Headers.UPGRADE_STRING);
     }
-    if (body.chunked()) {
+    if (grpc) {
+      // gRPC servers ask for it; over HTTP/2 it is the one TE allowed
+      to.put(Headers.TE, "trailers");
+    }
+    if (connection.isMultiplexingSupported()) {
+      // HTTP/2 frames the body itself: a length when it is known; else Transfer-Encoding, which
+      // Undertow's HTTP/2 client takes for "a body follows" and does not send
+      if (body.complete()) {
+        to.put(Headers.CONTENT_LENGTH, body.heldLength());
+      } else if (exchange.getRequestContentLength() >= 0) {
+        to.put(Headers.CONTENT_LENGTH, exchange.getRequestContentLength());
+      } else {
+        to.put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
+      }
+    } else if (body.chunked()) {
       to.put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
     } else if (!body.complete()) {
-      to.put(Headers.CONTENT_LENGTH, exchange.getRequestContentLength());
+      long declared = exchange.getRequestContentLength();
+      if (declared >= 0) {
+        to.put(Headers.CONTENT_LENGTH, declared);
+      } else {
+        // an HTTP/2 body of no declared length, too large to hold: chunked to an HTTP/1.1 server
+        to.put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
+      }
     } else if (body.heldLength() > 0) {
       to.put(Headers.CONTENT_LENGTH, body.heldLength());
     }

@@ -1,12 +1,14 @@
 package io.handover.engine.proxy;
 
 import com.google.common.base.Ticker;
+import io.handover.engine.registry.BackendTransport;
 import io.handover.engine.registry.LiveVersion;
 import io.handover.engine.registry.Server;
 import io.handover.engine.registry.ServerAddress;
 import io.handover.engine.registry.Servers;
 import io.handover.engine.telemetry.FailureKind;
 import io.handover.engine.telemetry.ServerHealth;
+import io.handover.engine.tls.BackendTls;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import io.undertow.server.handlers.proxy.ProxyClient;
 import java.net.URI;
@@ -43,11 +45,18 @@ public final class BackendPool implements Servers {
   }
 
   BackendPool(String version, List<ServerAddress> servers, PoolSettings settings, Ticker ticker, MeterRegistry registry) {
+    this(version, servers, settings, ticker, registry, BackendTransport.PLAIN);
+  }
+
+  /** Servers spoken to as {@code transport} says: TLS, HTTP/2. */
+  BackendPool(String version, List<ServerAddress> servers, PoolSettings settings, Ticker ticker, MeterRegistry registry,
+      BackendTransport transport) {
+    BackendTls tls = BackendTls.of(transport);
     ServerHealth.Policy policy = new ServerHealth.Policy(settings.ejectAfterFailures(), settings.baseEjectionMillis(),
         settings.maxEjectionMillis());
     this.backends = servers.stream().map(s -> {
       ServerHealth health = new ServerHealth(policy, ticker);
-      return new Backend(s, settings, health, new ServerMeters(registry, version, s.authority(), health));
+      return new Backend(s, settings, health, new ServerMeters(registry, version, s.authority(), health), tls);
     }).toArray(Backend[]::new);
     this.meters = new VersionMeters(registry, version);
     this.completion = (exchange, next) -> {
@@ -61,7 +70,8 @@ public final class BackendPool implements Servers {
    * {@code registry} (removed when the version goes).
    */
   public static Servers.Factory factory(PoolSettings settings, MeterRegistry registry) {
-    return config -> new BackendPool(config.version().label(), config.servers(), settings, Ticker.systemTicker(), registry);
+    return config -> new BackendPool(config.version().label(), config.servers(), settings, Ticker.systemTicker(), registry,
+        config.transport());
   }
 
   /** The version's request-path series. */
@@ -108,7 +118,7 @@ public final class BackendPool implements Servers {
   @Override
   public void close() {
     for (Backend b : backends) {
-      b.client.removeHost(b.uri);
+      b.close();
       b.meters.close();
     }
     meters.close();
@@ -121,20 +131,54 @@ public final class BackendPool implements Servers {
     private final LoadBalancingProxyClient client;
     private final ServerHealth health;
     private final ServerMeters meters;
+    private final PoolSettings settings;
+    private final BackendTls tls;
+    private LoadBalancingProxyClient http2Client;
+    private URI http2Uri;
 
-    Backend(ServerAddress address, PoolSettings settings, ServerHealth health, ServerMeters meters) {
+    Backend(ServerAddress address, PoolSettings settings, ServerHealth health, ServerMeters meters, BackendTls tls) {
       this.address = address;
       this.health = health;
       this.meters = meters;
-      this.uri = URI.create("http://" + address.authority());
-      this.client = new LoadBalancingProxyClient()
+      this.settings = settings;
+      this.tls = tls;
+      this.uri = URI.create(tls.scheme() + "://" + address.authority());
+      this.client = client(uri, tls);
+    }
+
+    private LoadBalancingProxyClient client(URI uri, BackendTls tls) {
+      LoadBalancingProxyClient c = new LoadBalancingProxyClient()
           .setConnectionsPerThread(settings.connectionsPerThread())
           .setMaxQueueSize(settings.maxQueueSize())
           .setProblemServerRetry(settings.problemServerRetrySeconds())
           .setTtl(settings.idleTtlMillis());
       // one host per client: no sticky route to find, so no request's cookies are parsed for one
-      client.removeSessionCookieName("JSESSIONID");
-      client.addHost(uri);
+      c.removeSessionCookieName("JSESSIONID");
+      c.addHost(uri, null, tls.ssl(), tls.options());
+      return c;
+    }
+
+    /**
+     * The connections for gRPC calls, which need HTTP/2: those of the version when it is spoken to
+     * in HTTP/2, else a second pool in HTTP/2 (h2c, or h2 over its TLS), made at the first call.
+     */
+    synchronized ProxyClient http2Client() {
+      BackendTls h2 = tls.http2();
+      if (h2 == tls) {
+        return client;
+      }
+      if (http2Client == null) {
+        http2Uri = URI.create(h2.scheme() + "://" + address.authority());
+        http2Client = client(http2Uri, h2);
+      }
+      return http2Client;
+    }
+
+    synchronized void close() {
+      client.removeHost(uri);
+      if (http2Client != null) {
+        http2Client.removeHost(http2Uri);
+      }
     }
 
     @Override

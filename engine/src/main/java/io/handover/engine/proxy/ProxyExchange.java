@@ -26,6 +26,7 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
   private final ProxySettings settings;
   private final AttemptOutcomes outcomes;
   private final boolean retrySafe;
+  private final boolean grpc;
   private final String upgrade;
   private final long startNanos;
   private BackendCall call;
@@ -43,6 +44,13 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
 
   ProxyExchange(HttpServerExchange exchange, Route route, RequestBody body, ProxySettings settings, AttemptOutcomes outcomes,
       boolean retrySafe, String upgrade, long startNanos) {
+    this(exchange, route, body, settings, outcomes, retrySafe, upgrade, startNanos, false);
+  }
+
+  /** With {@code grpc}: over HTTP/2 to the servers, and judged by {@code grpc-status}. */
+  ProxyExchange(HttpServerExchange exchange, Route route, RequestBody body, ProxySettings settings, AttemptOutcomes outcomes,
+      boolean retrySafe, String upgrade, long startNanos, boolean grpc) {
+    this.grpc = grpc;
     this.exchange = exchange;
     this.route = route;
     this.body = body;
@@ -68,7 +76,7 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
       fail(lastFailure.clientStatus(), lastReason);
       return;
     }
-    call = new BackendCall(exchange, backend, body, upgrade, settings.trustForwardedHeaders(), this);
+    call = new BackendCall(exchange, backend, body, upgrade, settings.trustForwardedHeaders(), this, grpc);
     awaitingFirstByte = true;
     deadlines.schedule(this, Math.min(settings.firstByteTimeoutMillis(), remainingMillis()));
     call.start();
@@ -162,11 +170,37 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
       relayFinal(c, result);
       return;
     }
-    if (status >= 500) {
+    int grpcStatus = grpc ? Grpc.status(result.getResponse().getResponseHeaders()) : -1;
+    if (grpc && status == StatusCodes.OK && grpcStatus >= 0) {
+      // a trailers-only answer: the call ended in its head
+      if (Grpc.serverError(grpcStatus)) {
+        outcomes.failure(exchange, route.version, c.backend, FailureKind.SERVER_ERROR, c.startNanos);
+        // UNAVAILABLE means the call was not served: it may go elsewhere when it can be sent again
+        if (grpcStatus == Grpc.UNAVAILABLE && body.complete() && route.hasAlternative()) {
+          discard(result);
+          lastFailure = FailureKind.SERVER_ERROR;
+          lastReason = c.backend.address() + " answered grpc-status " + grpcStatus;
+          attempt();
+          return;
+        }
+      } else {
+        outcomes.success(exchange, route.version, c.backend, status, c.startNanos);
+      }
+    } else if (grpc && status == StatusCodes.OK) {
+      // judged by the grpc-status of its trailers, once the stream ends
+      stream(result, trailers -> {
+        int s = Grpc.status(trailers);
+        if (s < 0 || Grpc.serverError(s)) {
+          outcomes.failure(exchange, route.version, c.backend, s < 0 ? FailureKind.RESET : FailureKind.SERVER_ERROR, c.startNanos);
+        } else {
+          outcomes.success(exchange, route.version, c.backend, status, c.startNanos);
+        }
+      });
+      return;
+    } else if (status >= 500) {
       outcomes.failure(exchange, route.version, c.backend, FailureKind.SERVER_ERROR, c.startNanos);
       if (settings.failoverStatuses().contains(status) && mayResend() && route.hasAlternative()) {
-        // the answer is dropped, so its connection cannot be reused
-        IoUtils.safeClose(result.getConnection());
+        discard(result);
         lastFailure = FailureKind.SERVER_ERROR;
         lastReason = c.backend.address() + " answered " + status;
         attempt();
@@ -212,7 +246,20 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
     });
   }
 
+  /** Drops an answer that will not be relayed: its stream (HTTP/2), or its connection, which cannot be reused. */
+  private static void discard(ClientExchange result) {
+    if (result.getConnection().isMultiplexingSupported()) {
+      IoUtils.safeClose(result.getResponseChannel());
+    } else {
+      IoUtils.safeClose(result.getConnection());
+    }
+  }
+
   private void stream(ClientExchange result) {
+    stream(result, null);
+  }
+
+  private void stream(ClientExchange result, java.util.function.Consumer<io.undertow.util.HeaderMap> onTrailers) {
     finished = true;
     // past the response head a backend that stops sending mid-body is cut off once no byte has
     // reached the client for a first-byte timeout; the client then sees the connection close
@@ -228,7 +275,7 @@ final class ProxyExchange extends Deadlines.Entry implements BackendCall.Listene
       }
       next.proceed();
     });
-    ResponseStream.relay(exchange, result);
+    ResponseStream.relay(exchange, result, onTrailers);
   }
 
   /**

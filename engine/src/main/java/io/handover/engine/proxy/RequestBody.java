@@ -3,6 +3,7 @@ package io.handover.engine.proxy;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.Protocols;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -79,26 +80,45 @@ final class RequestBody {
    */
   static void read(HttpServerExchange exchange, int limit, long maxBody, int timeoutMillis, BodyBudget budget,
       Listener listener) {
+    read(exchange, limit, maxBody, timeoutMillis, budget, false, listener);
+  }
+
+  /**
+   * As above; with {@code handOnWhenIdle} (a gRPC call, which may be a stream that waits for the
+   * answers) a body that pauses before its end is handed on as it stands and the rest streamed,
+   * instead of being waited for.
+   */
+  static void read(HttpServerExchange exchange, int limit, long maxBody, int timeoutMillis, BodyBudget budget,
+      boolean handOnWhenIdle, Listener listener) {
     boolean chunked = exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
     long declared = exchange.getRequestContentLength();
-    if (!chunked && declared <= 0) {
+    // an HTTP/2 stream need not declare its length: its body ends with the stream
+    boolean open = !chunked && declared < 0 && exchange.getProtocol().equals(Protocols.HTTP_2_0) && !exchange.isRequestComplete();
+    if (!chunked && !open && declared <= 0) {
       listener.onBody(EMPTY);
       return;
     }
     StreamSourceChannel channel = exchange.getRequestChannel();
-    if (!chunked && declared > limit) {
+    if (!chunked && !open && declared > limit) {
       listener.onBody(new RequestBody(NO_BYTES, 0, channel, false));
       return;
     }
-    int initial = chunked ? Math.min(limit, 16 * 1024) : (int) declared;
-    new Reader(exchange, channel, limit, chunked, Math.max(initial, 1), maxBody, timeoutMillis, budget, listener).handleEvent(channel);
+    int initial = chunked || open ? Math.min(limit, 16 * 1024) : (int) declared;
+    new Reader(exchange, channel, limit, chunked, Math.max(initial, 1), maxBody, timeoutMillis, budget, listener, handOnWhenIdle)
+        .handleEvent(channel);
   }
+
+  /** How long a gRPC body may pause before it is taken for a stream. */
+  private static final int GRPC_IDLE_MILLIS = 50;
 
   private static final class Reader extends Deadlines.Entry implements ChannelListener<StreamSourceChannel> {
     private final HttpServerExchange exchange;
     private final StreamSourceChannel channel;
     private final int limit;
     private final boolean chunked;
+    private final boolean handOnWhenIdle;
+    /** Whether the short wait of a gRPC body for its end is the pending deadline. */
+    private boolean idleWait;
     private final Listener listener;
     private final int timeoutMillis;
     private final long maxBody;
@@ -111,7 +131,8 @@ final class RequestBody {
     private int length;
 
     Reader(HttpServerExchange exchange, StreamSourceChannel channel, int limit, boolean chunked, int initial,
-        long maxBody, int timeoutMillis, BodyBudget budget, Listener listener) {
+        long maxBody, int timeoutMillis, BodyBudget budget, Listener listener, boolean handOnWhenIdle) {
+      this.handOnWhenIdle = handOnWhenIdle;
       this.exchange = exchange;
       this.budget = budget;
       this.maxBody = maxBody;
@@ -134,6 +155,11 @@ final class RequestBody {
 
     @Override
     void expired() {
+      if (!over && idleWait) {
+        // no end of stream yet: a streaming call, passed on as it comes
+        done(channel);
+        return;
+      }
       if (!over) {
         stop();
         listener.onClientError(ClientBodyException.stalled(timeoutMillis));
@@ -165,8 +191,10 @@ final class RequestBody {
             throw ClientBodyException.tooLarge(maxBody);
           }
           if (n == 0) {
+            // a unary call's end follows its message at once; only a stream waits longer
+            idleWait = handOnWhenIdle;
             // moved on every read that brought bytes, so only a body that stops arriving runs out
-            deadlines.schedule(this, timeoutMillis);
+            deadlines.schedule(this, handOnWhenIdle ? GRPC_IDLE_MILLIS : timeoutMillis);
             ch.getReadSetter().set(this);
             ch.resumeReads();
             return;

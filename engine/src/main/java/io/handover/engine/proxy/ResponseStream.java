@@ -1,5 +1,6 @@
 package io.handover.engine.proxy;
 
+import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientExchange;
 import io.undertow.client.ClientResponse;
 import io.undertow.connector.ByteBufferPool;
@@ -10,9 +11,11 @@ import io.undertow.util.Attachable;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
+import io.undertow.util.Protocols;
 import io.undertow.util.Transfer;
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.function.Consumer;
 import java.nio.ByteBuffer;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
@@ -46,6 +49,13 @@ final class ResponseStream {
     relay(exchange, result, null, result.getResponseChannel());
   }
 
+  /** Relays the whole response and hands its trailers (null when it had none) to {@code onTrailers} at its end. */
+  static void relay(HttpServerExchange exchange, ClientExchange result, Consumer<HeaderMap> onTrailers) {
+    ClientResponse response = result.getResponse();
+    relay(exchange, response.getResponseCode(), response.getResponseHeaders(), result, result.getConnection(), null,
+        result.getResponseChannel(), onTrailers);
+  }
+
   /**
    * Relays a response whose body's start was already read into {@code start}, then the rest of
    * {@code rest}. Headers already set on the exchange win over the backend's.
@@ -66,6 +76,11 @@ final class ResponseStream {
 
   private static void relay(HttpServerExchange exchange, int status, HeaderMap headers, Attachable trailerSource,
       Closeable backend, ByteBuffer start, StreamSourceChannel rest) {
+    relay(exchange, status, headers, trailerSource, backend, start, rest, null);
+  }
+
+  private static void relay(HttpServerExchange exchange, int status, HeaderMap headers, Attachable trailerSource,
+      Closeable backend, ByteBuffer start, StreamSourceChannel rest, Consumer<HeaderMap> onTrailers) {
     copyHead(exchange, status, headers);
     HopByHopHeaders.strip(exchange.getResponseHeaders());
     // Undertow frames the body for this client: chunked for HTTP/1.1, to the close for HTTP/1.0
@@ -75,6 +90,9 @@ final class ResponseStream {
       if (trailers != null) {
         // Undertow's client keeps a response's trailers under this key; its server writes these
         exchange.putAttachment(HttpAttachments.RESPONSE_TRAILERS, trailers);
+      }
+      if (onTrailers != null) {
+        onTrailers.accept(trailers);
       }
       try {
         channel.shutdownWrites();
@@ -87,7 +105,28 @@ final class ResponseStream {
       }
     };
     StreamSinkChannel sink = exchange.getResponseChannel();
-    Runnable transfer = () -> Transfer.initiateTransfer(rest, sink, ChannelListeners.closingChannelListener(), finish,
+    boolean hadStart = start != null && start.hasRemaining();
+    boolean http2 = exchange.getProtocol().equals(Protocols.HTTP_2_0) || backend instanceof ClientConnection c && c.isMultiplexingSupported();
+    Runnable transfer = http2
+        // each part goes out as it comes: a stream (gRPC, events) must not wait in an HTTP/2 frame buffer
+        ? () -> FlushingPump.start(rest, sink, exchange.getConnection().getByteBufferPool(), hadStart,
+            new FlushingPump.Listener() {
+          @Override
+          public void onEnd(StreamSinkChannel ch) {
+            finish.handleEvent(ch);
+          }
+
+          @Override
+          public void onSourceFailed(IOException e) {
+            IoUtils.safeClose(sink, backend, exchange.getConnection());
+          }
+
+          @Override
+          public void onSinkFailed(IOException e) {
+            IoUtils.safeClose(sink, backend, exchange.getConnection());
+          }
+        })
+        : () -> Transfer.initiateTransfer(rest, sink, ChannelListeners.closingChannelListener(), finish,
         (ch, e) -> IoUtils.safeClose(ch, backend, exchange.getConnection()),
         (ch, e) -> IoUtils.safeClose(ch, backend, exchange.getConnection()),
         RELAY_BUFFERS);

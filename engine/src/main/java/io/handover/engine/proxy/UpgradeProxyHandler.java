@@ -119,13 +119,14 @@ public final class UpgradeProxyHandler implements HttpHandler {
     }
     String upgrade = HopByHopHeaders.upgradeRequested(exchange.getRequestHeaders());
     LiveVersion routed = target;
-    Mirror mirror = upgrade == null ? mirrorFor(exchange, snapshot, target, decision.mirror()) : null;
+    boolean grpc = Grpc.isCall(exchange);
+    Mirror mirror = upgrade == null ? mirrorFor(exchange, snapshot, target, decision.mirror(), grpc) : null;
     int limit = mirror == null ? settings.maxBufferedBodyBytes()
         : (int) Math.min(Integer.MAX_VALUE - 16, Math.max(settings.maxBufferedBodyBytes(), mirror.maxBodyBytes()));
     StrictChunkedBody.install(exchange, settings.maxRequestBodyBytes());
     BodyProgress.install(exchange);
     // Dispatched so that the exchange stays open while its body arrives and the backends answer.
-    exchange.dispatch(SameThreadExecutor.INSTANCE, () -> RequestBody.read(exchange, limit, settings.maxRequestBodyBytes(), settings.limits().bodyReadTimeoutMillis(), bodyBudget,
+    exchange.dispatch(SameThreadExecutor.INSTANCE, () -> RequestBody.read(exchange, limit, settings.maxRequestBodyBytes(), settings.limits().bodyReadTimeoutMillis(), bodyBudget, grpc,
         new RequestBody.Listener() {
       @Override
       public void onBody(RequestBody body) {
@@ -139,7 +140,7 @@ public final class UpgradeProxyHandler implements HttpHandler {
           candidate.mirrorStats().skip("the request body is larger than maxBodyBytes");
         }
         new ProxyExchange(exchange, new Route(snapshot, routed), body, settings, outcomes,
-            IdempotentRequest.retrySafe(exchange), upgrade, startNanos).start();
+            IdempotentRequest.retrySafe(exchange), upgrade, startNanos, grpc).start();
       }
 
       @Override
@@ -157,12 +158,17 @@ public final class UpgradeProxyHandler implements HttpHandler {
   }
 
   /** The decision's mirror when it can be carried out for this request, else null (counted). */
-  private static Mirror mirrorFor(HttpServerExchange exchange, Snapshot snapshot, LiveVersion target, Mirror mirror) {
+  private static Mirror mirrorFor(HttpServerExchange exchange, Snapshot snapshot, LiveVersion target, Mirror mirror, boolean grpc) {
     if (mirror == null) {
       return null;
     }
     LiveVersion candidate = snapshot.get(mirror.candidate());
     if (candidate == null || !candidate.info().isActive() || candidate == target) {
+      return null;
+    }
+    if (grpc) {
+      // a call may stream for as long as it likes, and its outcome is in its trailers
+      candidate.mirrorStats().skip("gRPC calls are not mirrored");
       return null;
     }
     if (!mirror.mirrorMethods().contains(exchange.getRequestMethod().toString())) {

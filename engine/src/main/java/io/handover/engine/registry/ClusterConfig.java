@@ -19,9 +19,10 @@ import java.util.List;
  * @param policies its health check, rollback and promotion policies
  * @param rollout its state and promotion stage
  * @param containers the containers it runs, whose host addresses are among {@code servers} once started
+ * @param transport how its servers are spoken to: TLS, HTTP/2
  */
 public record ClusterConfig(String id, VersionNumber version, List<ServerAddress> servers, Settings transition, long addedAtMillis,
-    VersionPolicies policies, RolloutState rollout, ContainerMembers containers) {
+    VersionPolicies policies, RolloutState rollout, ContainerMembers containers, BackendTransport transport) {
 
   public ClusterConfig {
     requireNonNull(id, "id is null");
@@ -31,6 +32,13 @@ public record ClusterConfig(String id, VersionNumber version, List<ServerAddress
     requireNonNull(policies, "policies is null");
     requireNonNull(rollout, "rollout is null");
     requireNonNull(containers, "containers is null");
+    requireNonNull(transport, "transport is null");
+  }
+
+  /** Spoken to in plain HTTP/1.1. */
+  public ClusterConfig(String id, VersionNumber version, List<ServerAddress> servers, Settings transition, long addedAtMillis,
+      VersionPolicies policies, RolloutState rollout, ContainerMembers containers) {
+    this(id, version, servers, transition, addedAtMillis, policies, rollout, containers, BackendTransport.PLAIN);
   }
 
   /** A version of fixed servers only. */
@@ -50,7 +58,7 @@ public record ClusterConfig(String id, VersionNumber version, List<ServerAddress
   }
 
   public ClusterConfig withRollout(RolloutState rollout) {
-    return new ClusterConfig(id, version, servers, transition, addedAtMillis, policies, rollout, containers);
+    return new ClusterConfig(id, version, servers, transition, addedAtMillis, policies, rollout, containers, transport);
   }
 
   /** The servers given as such, without those of started containers. */
@@ -63,13 +71,13 @@ public record ClusterConfig(String id, VersionNumber version, List<ServerAddress
     List<ServerAddress> all = new java.util.ArrayList<>(fixedServers());
     all.addAll(started);
     return new ClusterConfig(id, version, all, transition, addedAtMillis, policies, rollout,
-        new ContainerMembers(containers.specs(), started));
+        new ContainerMembers(containers.specs(), started), transport);
   }
 
   /** This version moved on to {@code stage}'s transition at {@code atMillis}. */
   ClusterConfig promoted(int stage, long atMillis) {
     PromotionStage next = policies.promote().get(stage);
     return new ClusterConfig(id, version, servers, next.to(), atMillis, policies,
-        new RolloutState(rollout.state(), rollout.reason(), stage + 1, rollout.paused()), containers);
+        new RolloutState(rollout.state(), rollout.reason(), stage + 1, rollout.paused()), containers, transport);
   }
 }

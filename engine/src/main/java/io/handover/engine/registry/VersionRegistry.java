@@ -377,7 +377,7 @@ public final class VersionRegistry implements AutoCloseable {
       return StateChange.UNCHANGED;
     }
     ClusterConfig next = new ClusterConfig(config.id(), config.version(), config.servers(), transition, config.addedAtMillis(),
-        config.policies(), config.rollout(), config.containers());
+        config.policies(), config.rollout(), config.containers(), config.transport());
     UpgradeStrategy strategy = factory.strategy(transition, "upgradeTransition");
     apply(v, next, strategy, new Transition(System.currentTimeMillis(), Transition.Kind.MANUAL, config.mode(), next.mode(), reason), null);
     log.info("version {} (cluster {}) transition changed by an operator: {}", v.info().version(), id, reason);
@@ -635,7 +635,8 @@ public final class VersionRegistry implements AutoCloseable {
     if (was.equals(c)) {
       return old;
     }
-    if (!was.servers().equals(c.servers()) || !was.version().equals(c.version()) || !was.policies().equals(c.policies())) {
+    if (!was.servers().equals(c.servers()) || !was.version().equals(c.version()) || !was.policies().equals(c.policies())
+        || !was.transport().equals(c.transport())) {
       replaced.add(old);
       return factory.create(c);
     }

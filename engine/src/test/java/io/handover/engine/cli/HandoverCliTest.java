@@ -67,7 +67,7 @@ class HandoverCliTest {
     Path bad = Files.writeString(dir.resolve("typo.json"), "{\"configService\":{\"port\":0,\"tokn\":\"x\"}}");
     assertThat(run("-configFile=" + bad)).isEqualTo(2);
     assertThat(err().lines()).containsExactly(
-        "handover: " + bad + ": configService.tokn: unknown key; known: allowedHosts, bindAddress, maxBodyBytes, port, token, tokenFile");
+        "handover: " + bad + ": configService.tokn: unknown key; known: allowedHosts, bindAddress, maxBodyBytes, port, tls, token, tokenFile");
   }
 
   @Test

@@ -79,6 +79,35 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readsTlsListenersWithPathsAgainstTheFile() throws Exception {
+    HandoverConfig c = ConfigLoader.load(write("""
+        {"proxy":{"port":8080,"h2c":true,"tls":{"port":8443,"certificates":[{"certificate":"site.pem","key":"site-key.pem"},
+           {"keystore":"/etc/other.p12","password":"pw"}],"http2":true}},
+         "configService":{"tls":{"certificates":[{"certificate":"admin.pem"}],"reloadCheckMillis":0}}}
+        """));
+    assertThat(c.proxy().h2c()).isTrue();
+    assertThat(c.proxy().tls().port()).isEqualTo(8443);
+    assertThat(c.proxy().tls().http2()).isTrue();
+    assertThat(c.proxy().tls().certificates().get(0).certificate()).isEqualTo(dir.resolve("site.pem"));
+    assertThat(c.proxy().tls().certificates().get(0).key()).isEqualTo(dir.resolve("site-key.pem"));
+    assertThat(c.proxy().tls().certificates().get(1).certificate()).isEqualTo(Path.of("/etc/other.p12"));
+    assertThat(c.proxy().tls().certificates().get(1).password()).isEqualTo("pw");
+    assertThat(c.admin().tls().certificates().get(0).key()).isNull();
+    assertThat(c.admin().tls().reloadCheckMillis()).isZero();
+    assertThat(ConfigLoader.load(write("{}")).proxy().tls()).isNull();
+  }
+
+  @Test
+  void aTlsSectionWithoutCertificatesOrWithAnUnknownKeyIsNamed() throws Exception {
+    assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxy\":{\"tls\":{\"port\":8443}}}")))
+        .hasMessageContaining("proxy.tls.certificates must list at least one");
+    assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxy\":{\"tls\":{\"certificates\":[{\"certificate\":\"a.pem\",\"pasword\":\"x\"}]}}}")))
+        .hasMessageContaining("pasword");
+    assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxy\":{\"tls\":{\"certificates\":[{\"keystore\":\"a.p12\"}]}}}")))
+        .hasMessageContaining("proxy.tls.certificates[0].password is required");
+  }
+
+  @Test
   void aMissingFileIsNamed() {
     Path missing = dir.resolve("nope.json");
     assertThatThrownBy(() -> ConfigLoader.load(missing))
@@ -107,7 +136,7 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"cookieSecret\":\"short\"}")))
         .hasMessageContaining("cookieSecret must have at least 16 characters");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"configService\":{\"tokn\":\"x\"}}")))
-        .hasMessageEndingWith("config.json: configService.tokn: unknown key; known: allowedHosts, bindAddress, maxBodyBytes, port, token, tokenFile");
+        .hasMessageEndingWith("config.json: configService.tokn: unknown key; known: allowedHosts, bindAddress, maxBodyBytes, port, tls, token, tokenFile");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"clusters\":[{\"cluster\":{\"servers\":[{\"hostname\":\"h\",\"port\":1}],\"rollback\":{\"windowSecs\":1}}}]}")))
         .hasMessageContaining("clusters[0].cluster.rollback.windowSecs: unknown key; known: confidence, countMismatches, enabled");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxy\":{\"ioThreads\":1e999999999}}")))
