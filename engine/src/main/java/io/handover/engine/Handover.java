@@ -211,9 +211,10 @@ public final class Handover implements AutoCloseable {
         .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, limits.headerReadTimeoutMillis())
         .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, limits.keepAliveTimeoutMillis())
         .setSocketOption(Options.BACKLOG, 4096)
-        // past the high water mark the listener stops accepting until connections fall to the low one
+        // at the limit the listener stops accepting until one closes; XNIO shares both marks among
+        // the IO threads (and swaps them per thread), so equal marks are the only exact limit
         .setSocketOption(Options.CONNECTION_HIGH_WATER, limits.maxConnections())
-        .setSocketOption(Options.CONNECTION_LOW_WATER, Math.max(1, limits.maxConnections() * 9 / 10))
+        .setSocketOption(Options.CONNECTION_LOW_WATER, limits.maxConnections())
         // answers a client's Expect: 100-continue as soon as the proxy starts reading the body
         .setHandler(new RequestLimits(new HttpContinueReadHandler(proxyHandler), config.proxySettings()))
         .build();
@@ -224,6 +225,10 @@ public final class Handover implements AutoCloseable {
         .addHttpListener(config.admin().port(), config.admin().bindAddress())
         .setIoThreads(1)
         .setWorkerThreads(4)
+        // the proxy's deadlines: a head, a body or an idle connection that stalls is closed
+        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, limits.headerReadTimeoutMillis())
+        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, limits.keepAliveTimeoutMillis())
+        .setSocketOption(Options.READ_TIMEOUT, limits.bodyReadTimeoutMillis())
         .setHandler(adminHandler)
         .build();
     if (config.adminSettings().token() == null && !isLoopback(config.admin().bindAddress())) {

@@ -16,6 +16,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,7 +71,11 @@ class ResourceLimitsIT {
   }
 
   private Socket open(String head) throws IOException {
-    Socket s = new Socket("127.0.0.1", proxy.proxyPort());
+    return open(proxy.proxyPort(), head);
+  }
+
+  private Socket open(int port, String head) throws IOException {
+    Socket s = new Socket("127.0.0.1", port);
     s.setSoTimeout(15_000);
     sockets.add(s);
     s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
@@ -172,6 +178,114 @@ class ResourceLimitsIT {
     backend.behave(null);
     assertServed();
     assertNotBlamed();
+  }
+
+  @Test
+  void slowAdminUploadsHoldNoAdminWorker() throws Exception {
+    List<Socket> uploads = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      // three times the admin's four workers, each body started and then stalled
+      uploads.add(open(proxy.adminPort(), "PUT /configuration/cluster HTTP/1.1\r\nHost: 127.0.0.1:" + proxy.adminPort()
+          + "\r\nContent-Length: 1000\r\n\r\n{\"cluster\":{"));
+    }
+    assertThat(proxy.admin("GET", "/status").statusCode()).as("the admin API while 12 uploads stall").isEqualTo(200);
+    for (Socket s : uploads) {
+      assertThat(answerOrClose(s)).as("a stalled admin upload past the body deadline").isEqualTo("closed");
+    }
+    assertThat(proxy.handover().registry().list()).as("versions after the stalled uploads").hasSize(1);
+    assertThat(proxy.putCluster("{\"cluster\":{\"servers\":[" + backend.serverJson() + "],\"version\":\"1.1\"}}").statusCode())
+        .isEqualTo(202);
+  }
+
+  /**
+   * Every attack of the issue at once, for a few seconds: 300 connections that declare a 1 MiB
+   * body and hold after 1 kB, 100 unfinished 20 kB heads, 50 slowloris heads that gain a line every
+   * 100 ms, and 6 clients that stop reading a 32 MiB download. Meanwhile a normal client keeps
+   * being served, no memory is committed for bytes that did not arrive, and nobody is blamed.
+   */
+  @Test
+  void everyAttackAtOnceLeavesANormalClientServed() throws Exception {
+    proxy.close();
+    int deadline = 4_000;
+    ClientLimits limits = ClientLimits.DEFAULT.withTimeouts(deadline, 2 * deadline, deadline, deadline);
+    proxy = new ProxyFixture(HandoverConfig.ephemeral().withProxySettings(ProxySettings.DEFAULT.withLimits(limits)));
+    id = proxy.addVersion("1.0", null, backend);
+    backend.behave(ex -> {
+      if (!ex.getRequestPath().equals("/download")) {
+        ex.getResponseSender().send("ok");
+        return;
+      }
+      ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, DOWNLOAD);
+      byte[] block = new byte[64 * 1024];
+      try (OutputStream out = ex.getOutputStream()) {
+        for (int sent = 0; sent < DOWNLOAD; sent += block.length) {
+          out.write(block);
+        }
+      } finally {
+        downloadsEnded.incrementAndGet();
+      }
+    });
+    List<Socket> bodies = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      bodies.add(open("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n" + "e".repeat(1000)));
+    }
+    List<Socket> heads = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      heads.add(open("GET / HTTP/1.1\r\nHost: x\r\n" + ("X-Long: " + "f".repeat(1000) + "\r\n").repeat(20)));
+    }
+    List<Socket> loris = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      loris.add(open("GET / HTTP/1.1\r\nHost: x\r\n"));
+    }
+    Thread trickle = new Thread(() -> {
+      for (int round = 0; round < 150 && !loris.isEmpty(); round++) {
+        loris.removeIf(s -> {
+          try {
+            s.getOutputStream().write("X-Loris: 1\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            return false;
+          } catch (IOException closed) {
+            return true;
+          }
+        });
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "slowloris");
+    List<Socket> readers = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      readers.add(open("GET /download HTTP/1.1\r\nHost: x\r\n\r\n"));
+    }
+    trickle.start();
+    try {
+      for (int i = 0; i < 10; i++) {
+        HttpResponse<String> r = proxy.client().send(HttpRequest.newBuilder(proxy.proxy("/normal/" + i))
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("a normal request during the attacks").isEqualTo(200);
+        assertThat(r.body()).isEqualTo("ok");
+        assertThat(proxy.handover().heldRequestBodyBytes()).as("bytes held for 300 bodies declared at 1 MiB, 1 kB sent")
+            .isLessThanOrEqualTo(300L * 16 * 1024);
+        assertThat(usedHeap()).as("heap in use during the attacks").isLessThan(HEAP_BOUND);
+      }
+      assertNotBlamed();
+      for (Socket s : bodies) {
+        assertThat(answerOrClose(s)).as("a body that stopped").matches("HTTP/1\\.1 408.*|closed");
+      }
+      for (Socket s : heads) {
+        assertThat(readsToEnd(s)).as("bytes answered to an unfinished head").isZero();
+      }
+      trickle.join(20_000);
+      assertThat(loris).as("slowloris connections still open").isEmpty();
+      await("every download cut off").atMost(Duration.ofSeconds(30)).until(() -> downloadsEnded.get() == readers.size());
+    } finally {
+      trickle.interrupt();
+    }
+    backend.behave(null);
+    assertServed();
+    assertNotBlamed();
+    assertThat(proxy.handover().registry().list()).as("versions").hasSize(1);
   }
 
   private void assertServed() throws Exception {

@@ -83,7 +83,7 @@ class SelfUpgradeIT {
           }
           clients.shutdown();
           assertThat(errors).isEmpty();
-          assertThat(String.join("\n", successor.output())).contains("sending it SIGTERM");
+          assertThat(String.join("\n", successor.lines())).contains("sending it SIGTERM");
 
           // once the old process let the state file go, the successor takes admin changes and saves them
           successor.awaitLine("took over");
@@ -108,7 +108,7 @@ class SelfUpgradeIT {
         first.awaitLine("proxy listening");
         try (HandoverProcess second = HandoverProcess.run(config)) {
           assertThat(second.awaitExit(30)).isEqualTo(2);
-          assertThat(String.join("\n", second.output())).contains("127.0.0.1:" + proxyPort).contains("--takeover");
+          assertThat(String.join("\n", second.lines())).contains("127.0.0.1:" + proxyPort).contains("--takeover");
         }
         assertThat(first.process().isAlive()).isTrue();
       }

@@ -68,7 +68,7 @@ class ShutdownIT {
         }
         assertThat(p.awaitExit(20)).isZero();
         assertThat(Duration.ofNanos(System.nanoTime() - stopAt)).isLessThan(Duration.ofSeconds(20));
-        assertThat(String.join("\n", p.output())).contains("every request in flight completed").doesNotContain("Exception");
+        assertThat(String.join("\n", p.lines())).contains("every request in flight completed").doesNotContain("Exception");
         // and the listener went first: nothing is accepted any more
         assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxyPort + "/late")).build(),
             HttpResponse.BodyHandlers.ofString())).isInstanceOf(ConnectException.class);
@@ -95,7 +95,7 @@ class ShutdownIT {
         assertThat(p.process().isAlive()).isTrue();
         p.terminate();
         assertThat(p.awaitExit(10)).isEqualTo(1);
-        assertThat(String.join("\n", p.output())).contains("SIGTERM again: stopping now");
+        assertThat(String.join("\n", p.lines())).contains("SIGTERM again: stopping now");
       }
     }
   }
@@ -117,7 +117,7 @@ class ShutdownIT {
         p.terminate();
         assertThat(p.awaitExit(15)).isZero();
         assertThat(Duration.ofNanos(System.nanoTime() - stopAt)).isLessThan(Duration.ofSeconds(8));
-        assertThat(String.join("\n", p.output())).contains("1 requests still in flight and 0 upgraded connections (WebSocket) open after the grace period of 1000 ms");
+        assertThat(String.join("\n", p.lines())).contains("1 requests still in flight and 0 upgraded connections (WebSocket) open after the grace period of 1000 ms");
       }
     }
   }

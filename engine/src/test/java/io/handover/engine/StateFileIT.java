@@ -100,6 +100,20 @@ class StateFileIT {
   }
 
   @Test
+  void anEmptyStateFileMeansNoVersions() throws Exception {
+    Path state = Files.writeString(dir.resolve("clusters.json"), "");
+    try (TestBackend v1 = new TestBackend("v1", "1.0")) {
+      ClusterConfig fromConfig = new ClusterConfig("from-config", VersionNumber.parse("1.0"),
+          List.of(new ServerAddress("127.0.0.1", v1.port())), Settings.of(Map.of("mode", "INSTANT")), 0);
+      try (ProxyFixture proxy = new ProxyFixture(HandoverConfig.ephemeral().withStateFile(state).withClusters(List.of(fromConfig)))) {
+        assertThat(proxy.handover().registry().list()).as("versions from an empty state file").isEmpty();
+        proxy.addVersion("2.0", null, v1);
+      }
+      assertThat(Files.readString(state)).contains("\"2.0\"");
+    }
+  }
+
+  @Test
   void aSecondInstanceOnTheSameStateFileRefusesToStartUntilTheFirstStops() throws Exception {
     Path state = dir.resolve("clusters.json");
     HandoverConfig config = HandoverConfig.ephemeral().withStateFile(state);

@@ -15,18 +15,20 @@ import io.handover.engine.registry.StoreUnreachableException;
 import io.handover.engine.registry.VersionRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.RequestTooBigException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.util.Headers;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.PathTemplateMatch;
 import io.undertow.util.PathTemplateMatcher;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -36,6 +38,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
 
 /**
  * The admin REST API, compatible with the original one: {@code PUT /configuration/cluster},
@@ -43,14 +46,18 @@ import org.slf4j.LoggerFactory;
  * {@code POST /configuration/cluster/{id}/activate}, {@code .../rollback}, {@code .../promote},
  * {@code .../pause}, {@code .../resume} and {@code .../abort},
  * {@code GET /configuration/strategies} and {@code GET /status}; any other method on these paths
- * gets 405 with {@code Allow}. Routed by Undertow's {@link RoutingHandler} and run by
- * {@link BlockingHandler} on the admin listener's own worker threads: bodies are read with blocking
- * IO and changes are saved to disk before they are acknowledged.
+ * gets 405 with {@code Allow}. A request's body is read whole on the IO thread first, so that a
+ * slow upload holds no worker (the listener's read deadline ends one that stalls); then it is routed
+ * by Undertow's {@link RoutingHandler} and run by {@link BlockingHandler} on the admin listener's
+ * own worker threads, where changes are saved to disk before they are acknowledged.
  */
 public final class AdminHandler implements HttpHandler {
 
   private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
   private static final String CLUSTERS = "/configuration/cluster";
+  /** How much of a body past the limit is read and dropped so that the 413 reaches the client; past it the connection is closed. */
+  private static final long DRAIN_LIMIT_BYTES = 4 * 1024 * 1024;
+  private static final AttachmentKey<byte[]> BODY = AttachmentKey.create(byte[].class);
 
   private final VersionRegistry registry;
   private final AdminSettings settings;
@@ -101,7 +108,8 @@ public final class AdminHandler implements HttpHandler {
     route(Methods.GET, "/logging/level", e -> sendJson(e, StatusCodes.OK, LogLevels.configured()));
     route(Methods.PUT, "/logging/level", this::setLogLevel);
     routes.setInvalidMethodHandler(this::notAllowed);
-    root = new AdminGuard(new BlockingHandler(routes), settings);
+    HttpHandler blocking = new BlockingHandler(routes);
+    root = new AdminGuard(exchange -> readBodyThen(exchange, blocking), settings);
     routes.setFallbackHandler(e -> sendError(e, StatusCodes.NOT_FOUND, "", "no such resource: " + e.getRequestPath()));
   }
 
@@ -275,18 +283,55 @@ public final class AdminHandler implements HttpHandler {
     sendJson(exchange, StatusCodes.OK, Map.of("ignoreJsonPointers", accepted.jsonPointers(), "ignoreHeaders", accepted.headers()));
   }
 
-  private byte[] readBody(HttpServerExchange exchange) throws IOException {
+  /** Reads the whole body without blocking (at most maxBodyBytes), then hands the request to a worker. */
+  private void readBodyThen(HttpServerExchange exchange, HttpHandler next) {
     long limit = settings.maxBodyBytes();
     if (exchange.getRequestContentLength() > limit) {
-      throw new BodyTooLargeException(limit);
+      exchange.setPersistent(false);
+      sendError(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "", new BodyTooLargeException(limit).getMessage());
+      return;
     }
-    try (InputStream in = exchange.getInputStream()) {
-      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-      if (body.length > limit) {
-        throw new BodyTooLargeException(limit);
+    // A body past the limit is read on to its end (up to a bound) and dropped before the 413 goes
+    // out: closing with bytes unread would make the kernel reset the connection, and the client
+    // might never read the answer.
+    java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+    long[] dropped = {0};
+    Receiver receiver = exchange.getRequestReceiver();
+    receiver.setMaxBufferSize(-1);
+    receiver.receivePartialBytes((ex, part, last) -> {
+      if (dropped[0] == 0 && held.size() + part.length <= limit) {
+        held.write(part, 0, part.length);
+      } else {
+        dropped[0] += part.length;
+        if (dropped[0] > DRAIN_LIMIT_BYTES) {
+          IoUtils.safeClose(ex.getConnection());
+          return;
+        }
       }
-      return body;
-    }
+      if (!last) {
+        return;
+      }
+      if (dropped[0] > 0) {
+        ex.setPersistent(false);
+        sendError(ex, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "", new BodyTooLargeException(limit).getMessage());
+        return;
+      }
+      ex.putAttachment(BODY, held.toByteArray());
+      ex.dispatch(next);
+    }, (ex, e) -> {
+      ex.setPersistent(false);
+      if (e instanceof RequestTooBigException) {
+        sendError(ex, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "", new BodyTooLargeException(limit).getMessage());
+      } else {
+        // the client went away or stalled past the read deadline: nobody to answer
+        IoUtils.safeClose(ex.getConnection());
+      }
+    });
+  }
+
+  private static byte[] readBody(HttpServerExchange exchange) {
+    byte[] body = exchange.getAttachment(BODY);
+    return body == null ? new byte[0] : body;
   }
 
   private void notAllowed(HttpServerExchange exchange) {

@@ -24,7 +24,7 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
     if (text(containerScope, "containerScope") != null && !containerScope.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
       throw JsonInputException.of("containerScope", "must be 1 to 64 letters, digits, '.', '_' or '-'");
     }
-    proxy = proxy == null ? new Proxy(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : proxy;
+    proxy = proxy == null ? new Proxy(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : proxy;
     configService = configService == null ? new ConfigService(null, null, null, null, null, null) : configService;
     clusters = clusters == null ? List.of() : clusters;
     for (int i = 0; i < clusters.size(); i++) {
@@ -71,7 +71,8 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
       Long connectionsPerThread, Long maxQueueSize, Long problemServerRetrySeconds, Long idleTimeoutMillis,
       Long ejectAfterFailures, Long baseEjectionMillis, Long maxEjectionMillis, Long maxUriBytes, Long maxHeaderLineBytes,
       Long maxHeaderCount, Long maxHeaderBytes, Long maxCookies, Long headerReadTimeoutMillis, Long keepAliveTimeoutMillis,
-      Long bodyReadTimeoutMillis, Long sendTimeoutMillis, Long maxBufferedBodyBytesTotal, Long maxConnections) {
+      Long bodyReadTimeoutMillis, Long sendTimeoutMillis, Long maxBufferedBodyBytesTotal, Long maxConnections,
+      Long maxConnectionsPerClient) {
 
     Proxy {
       HandoverConfig d = HandoverConfig.defaults();
@@ -113,6 +114,7 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
       sendTimeoutMillis = Json.whole(sendTimeoutMillis, "sendTimeoutMillis", l.sendTimeoutMillis(), 100, 3_600_000);
       maxBufferedBodyBytesTotal = Json.whole(maxBufferedBodyBytesTotal, "maxBufferedBodyBytesTotal", l.maxBufferedBodyBytesTotal(), -1, Long.MAX_VALUE);
       maxConnections = Json.whole(maxConnections, "maxConnections", l.maxConnections(), 1, 10_000_000);
+      maxConnectionsPerClient = Json.whole(maxConnectionsPerClient, "maxConnectionsPerClient", l.maxConnectionsPerClient(), 0, 10_000_000);
     }
 
     HandoverConfig.Listener listener() {
@@ -127,7 +129,7 @@ record ConfigFile(Proxy proxy, ConfigService configService, ClusterJson.Cluster 
           new ClientLimits(maxUriBytes.intValue(), maxHeaderLineBytes.intValue(), maxHeaderCount.intValue(),
               maxHeaderBytes.intValue(), maxCookies.intValue(), headerReadTimeoutMillis.intValue(),
               keepAliveTimeoutMillis.intValue(), bodyReadTimeoutMillis.intValue(), sendTimeoutMillis.intValue(),
-              maxBufferedBodyBytesTotal, maxConnections.intValue()));
+              maxBufferedBodyBytesTotal, maxConnections.intValue(), maxConnectionsPerClient.intValue()));
     }
 
     PoolSettings pool() {

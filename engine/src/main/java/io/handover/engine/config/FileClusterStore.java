@@ -6,7 +6,9 @@ import io.handover.engine.registry.ClusterConfig;
 import io.handover.engine.registry.ClusterStore;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -21,8 +23,9 @@ import java.util.List;
 
 /**
  * Keeps the versions in a JSON file (an array in the admin API's format). Each save writes a
- * temporary file beside it and renames it over the old one, so a crash leaves either the old or the
- * new file, never half of one. While open it holds a lock on {@code <file>.lock}, so that two
+ * temporary file beside it, forces it to disk, renames it over the old one and forces the folder,
+ * all before the change is acknowledged: a crash (even of the machine) leaves either the old or the
+ * new file, never half of one, and a change once acknowledged is on disk. While open it holds a lock on {@code <file>.lock}, so that two
  * processes never write the same file; {@link #close} releases it.
  */
 public final class FileClusterStore implements ClusterStore, Closeable {
@@ -141,9 +144,14 @@ public final class FileClusterStore implements ClusterStore, Closeable {
     if (!Files.exists(file)) {
       return List.of();
     }
+    byte[] content = Files.readAllBytes(file);
+    if (new String(content, StandardCharsets.UTF_8).isBlank()) {
+      // e.g. emptied by hand to start over: no versions, as [] says
+      return List.of();
+    }
     List<ClusterJson.Wrapper> saved;
     try {
-      saved = Json.read(Files.readAllBytes(file), ClusterJson.LIST);
+      saved = Json.read(content, ClusterJson.LIST);
     } catch (JsonInputException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
@@ -171,11 +179,32 @@ public final class FileClusterStore implements ClusterStore, Closeable {
     }
     List<ClusterJson.Wrapper> array = clusters.stream().map(c -> ClusterJson.toJson(c, true)).toList();
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(array));
+    ByteBuffer bytes = ByteBuffer.wrap(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(array));
+    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      while (bytes.hasRemaining()) {
+        out.write(bytes);
+      }
+      out.force(true);
+    }
     try {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+    forceFolder(file.getParent());
+  }
+
+  /** Makes the rename itself durable; a platform that cannot open a folder (Windows) has no need. */
+  private static void forceFolder(Path folder) throws IOException {
+    FileChannel dir;
+    try {
+      dir = FileChannel.open(folder, StandardOpenOption.READ);
+    } catch (IOException | UnsupportedOperationException e) {
+      return;
+    }
+    try (dir) {
+      dir.force(true);
     }
   }
 

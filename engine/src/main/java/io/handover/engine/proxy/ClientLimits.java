@@ -21,6 +21,9 @@ package io.handover.engine.proxy;
  *     no limit
  * @param maxConnections the most client connections open at once; past it new ones wait in the
  *     listen backlog until others close
+ * @param maxConnectionsPerClient the most connections one client address may have open at once,
+ *     counted from a connection's first request until it closes; one more gets {@code 429} and is
+ *     closed; 0 for no limit
  */
 public record ClientLimits(
     int maxUriBytes,
@@ -33,22 +36,29 @@ public record ClientLimits(
     int bodyReadTimeoutMillis,
     int sendTimeoutMillis,
     long maxBufferedBodyBytesTotal,
-    int maxConnections) {
+    int maxConnections,
+    int maxConnectionsPerClient) {
 
-  public static final ClientLimits DEFAULT = new ClientLimits(8192, 8192, 100, 32 * 1024, 200, 30_000, 75_000, 60_000, 60_000, 256L * 1024 * 1024, 10_000);
+  public static final ClientLimits DEFAULT = new ClientLimits(8192, 8192, 100, 32 * 1024, 200, 30_000, 75_000, 60_000, 60_000, 256L * 1024 * 1024, 10_000, 0);
 
   public ClientLimits withTimeouts(int headerReadMillis, int keepAliveMillis, int bodyReadMillis, int sendMillis) {
     return new ClientLimits(maxUriBytes, maxHeaderLineBytes, maxHeaderCount, maxHeaderBytes, maxCookies, headerReadMillis,
-        keepAliveMillis, bodyReadMillis, sendMillis, maxBufferedBodyBytesTotal, maxConnections);
+        keepAliveMillis, bodyReadMillis, sendMillis, maxBufferedBodyBytesTotal, maxConnections, maxConnectionsPerClient);
   }
 
   public ClientLimits withMaxConnections(int connections) {
     return new ClientLimits(maxUriBytes, maxHeaderLineBytes, maxHeaderCount, maxHeaderBytes, maxCookies,
-        headerReadTimeoutMillis, keepAliveTimeoutMillis, bodyReadTimeoutMillis, sendTimeoutMillis, maxBufferedBodyBytesTotal, connections);
+        headerReadTimeoutMillis, keepAliveTimeoutMillis, bodyReadTimeoutMillis, sendTimeoutMillis, maxBufferedBodyBytesTotal, connections, maxConnectionsPerClient);
   }
 
   public ClientLimits withMaxBufferedBodyBytesTotal(long bytes) {
     return new ClientLimits(maxUriBytes, maxHeaderLineBytes, maxHeaderCount, maxHeaderBytes, maxCookies,
-        headerReadTimeoutMillis, keepAliveTimeoutMillis, bodyReadTimeoutMillis, sendTimeoutMillis, bytes, maxConnections);
+        headerReadTimeoutMillis, keepAliveTimeoutMillis, bodyReadTimeoutMillis, sendTimeoutMillis, bytes, maxConnections, maxConnectionsPerClient);
+  }
+
+  public ClientLimits withMaxConnectionsPerClient(int connections) {
+    return new ClientLimits(maxUriBytes, maxHeaderLineBytes, maxHeaderCount, maxHeaderBytes, maxCookies,
+        headerReadTimeoutMillis, keepAliveTimeoutMillis, bodyReadTimeoutMillis, sendTimeoutMillis, maxBufferedBodyBytesTotal,
+        maxConnections, connections);
   }
 }

@@ -8,12 +8,7 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import io.undertow.util.Protocols;
-import java.util.EnumMap;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns away, before anything is routed or forwarded, requests whose head is too large or whose
@@ -21,13 +16,12 @@ import org.slf4j.LoggerFactory;
  * connection is closed. Undertow's parser already refuses bare CR, LF or NUL in a header, a space
  * before the colon, two {@code Content-Length} or {@code Transfer-Encoding} headers, both at once,
  * and a request head longer than its {@code MAX_HEADER_SIZE} (all with {@code 400} and a close);
- * this handler covers what it lets through. Each kind of refusal is logged at most once per
- * {@value #LOG_INTERVAL_SECONDS} seconds with how many there were. Runs on the IO thread.
+ * this handler covers what it lets through, and a client address past {@code maxConnectionsPerClient}
+ * ({@code 429}). Each kind of refusal is logged at most once per
+ * {@value ClientErrorLog#INTERVAL_SECONDS} seconds with how many there were. Runs on the IO thread.
  */
 public final class RequestLimits implements HttpHandler {
 
-  private static final Logger log = LoggerFactory.getLogger(RequestLimits.class);
-  static final int LOG_INTERVAL_SECONDS = 10;
   /** Nineteen digits may already overflow a long; eighteen never do. */
   private static final int MAX_LENGTH_DIGITS = 18;
 
@@ -42,7 +36,8 @@ public final class RequestLimits implements HttpHandler {
     BAD_CONTENT_LENGTH(400, "Content-Length must be one decimal number below 2^63"),
     BODY_TOO_LARGE(413, "the request body is larger than the proxy accepts"),
     BAD_TRANSFER_ENCODING(400, "Transfer-Encoding must end in chunked (and HTTP/1.0 has none)"),
-    UNKNOWN_TRANSFER_CODING(501, "only the chunked transfer coding is supported");
+    UNKNOWN_TRANSFER_CODING(501, "only the chunked transfer coding is supported"),
+    TOO_MANY_CONNECTIONS(429, "too many connections from this client (maxConnectionsPerClient)");
 
     final int status;
     final String reason;
@@ -53,35 +48,27 @@ public final class RequestLimits implements HttpHandler {
     }
   }
 
-  /** How often one kind of refusal happened, and when it was last logged. */
-  private static final class Tally {
-    final AtomicLong count = new AtomicLong();
-    final AtomicLong reported = new AtomicLong();
-    final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_INTERVAL_SECONDS * 1_000_000_000L);
-  }
-
-  private final Map<Refusal, Tally> tallies = new EnumMap<>(Refusal.class);
+  private final ClientErrorLog errors = new ClientErrorLog(RequestLimits.class);
   private final HttpHandler next;
   private final ClientLimits limits;
   private final long maxBodyBytes;
+  private final ClientConnections connections;
 
   public RequestLimits(HttpHandler next, ProxySettings settings) {
     this.next = requireNonNull(next, "next is null");
     this.limits = settings.limits();
     this.maxBodyBytes = settings.maxRequestBodyBytes();
-    for (Refusal r : Refusal.values()) {
-      tallies.put(r, new Tally());
-    }
+    this.connections = new ClientConnections(limits.maxConnectionsPerClient());
   }
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
-    Refusal refusal = check(exchange);
+    Refusal refusal = connections.admit(exchange) ? check(exchange) : Refusal.TOO_MANY_CONNECTIONS;
     if (refusal == null) {
       next.handleRequest(exchange);
       return;
     }
-    report(refusal, exchange);
+    errors.report(refusal.status, refusal.reason, exchange);
     // what follows this head cannot be trusted to be the next request
     exchange.setPersistent(false);
     if (refusal == Refusal.CONNECT) {
@@ -189,17 +176,5 @@ public final class RequestLimits implements HttpHandler {
       }
     }
     return true;
-  }
-
-  private void report(Refusal refusal, HttpServerExchange exchange) {
-    Tally tally = tallies.get(refusal);
-    long total = tally.count.incrementAndGet();
-    long now = System.nanoTime();
-    long last = tally.lastLogNanos.get();
-    if (now - last >= LOG_INTERVAL_SECONDS * 1_000_000_000L && tally.lastLogNanos.compareAndSet(last, now)) {
-      long since = total - tally.reported.getAndSet(total);
-      log.warn("refused {} request(s) with {} since the last report: {} (latest from {})", since, refusal.status,
-          refusal.reason, exchange.getSourceAddress());
-    }
   }
 }

@@ -33,6 +33,7 @@ import org.xnio.IoUtils;
 public final class UpgradeProxyHandler implements HttpHandler {
 
   private static final Logger log = LoggerFactory.getLogger(UpgradeProxyHandler.class);
+  private final ClientErrorLog clientErrors = new ClientErrorLog(UpgradeProxyHandler.class);
   private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
   private final VersionRegistry registry;
@@ -145,6 +146,7 @@ public final class UpgradeProxyHandler implements HttpHandler {
       public void onClientError(IOException e) {
         // a body that breaks off or breaks its framing never reaches a backend
         if (e instanceof ClientBodyException refused && !exchange.isResponseStarted()) {
+          clientErrors.report(refused.status(), refused.getMessage(), exchange);
           exchange.setPersistent(false);
           ErrorResponses.send(exchange, refused.status(), refused.getMessage());
           return;

@@ -40,7 +40,7 @@ class ConfigLoaderTest {
   void readsTheOptionalKeysAndResolvesPathsAgainstTheFile() throws Exception {
     HandoverConfig c = ConfigLoader.load(write("""
         {"proxy":{"port":0,"bindAddress":"127.0.0.1","ioThreads":3,"maxRequestTimeMillis":1500,
-                  "trustForwardedHeaders":true,"connectionsPerThread":8},
+                  "trustForwardedHeaders":true,"connectionsPerThread":8,"maxConnections":500,"maxConnectionsPerClient":16},
          "configService":{"port":0,"maxBodyBytes":2048,"token":"t0ken"},
          "clusters":[{"cluster":{"servers":[{"hostname":"a","port":1}],"version":"1"}},
                      {"cluster":{"servers":[{"hostname":"b","port":2}],"version":"2"}}],
@@ -50,6 +50,9 @@ class ConfigLoaderTest {
     assertThat(c.proxySettings().maxRequestTimeMillis()).isEqualTo(1500);
     assertThat(c.proxySettings().trustForwardedHeaders()).isTrue();
     assertThat(c.pool().connectionsPerThread()).isEqualTo(8);
+    assertThat(c.proxySettings().limits().maxConnections()).isEqualTo(500);
+    assertThat(c.proxySettings().limits().maxConnectionsPerClient()).isEqualTo(16);
+    assertThat(ConfigLoader.load(write("{}")).proxySettings().limits().maxConnectionsPerClient()).as("off by default").isZero();
     assertThat(c.adminSettings().maxBodyBytes()).isEqualTo(2048);
     assertThat(c.adminSettings().token()).isEqualTo("t0ken");
     assertThat(c.clusters()).hasSize(2);
@@ -95,6 +98,8 @@ class ConfigLoaderTest {
   void badValuesNameTheKey() throws Exception {
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxy\":{\"port\":70000}}")))
         .hasMessageContaining("proxy.port must be a whole number from 0 to 65535");
+    assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxy\":{\"maxConnectionsPerClient\":-1}}")))
+        .hasMessageContaining("proxy.maxConnectionsPerClient must be a whole number from 0 to");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"cluster\":{\"servers\":[{\"hostname\":\"h\",\"port\":0}]}}")))
         .hasMessageContaining("cluster.servers[0].port");
     assertThatThrownBy(() -> ConfigLoader.load(write("{\"proxi\":{}}")))

@@ -36,7 +36,12 @@ public final class RawHttpConnection implements AutoCloseable {
   private Map<String, List<String>> lastTrailers = Map.of();
 
   public RawHttpConnection(int port) throws IOException {
-    this.socket = new Socket("127.0.0.1", port);
+    this(port, java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
+  }
+
+  /** A connection from another loopback address, e.g. 127.0.0.2: another client to the proxy. */
+  public RawHttpConnection(int port, java.net.InetAddress from) throws IOException {
+    this.socket = new Socket(java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port, from, 0);
     socket.setSoTimeout(20_000);
     this.in = new java.io.BufferedInputStream(socket.getInputStream());
     this.out = socket.getOutputStream();
