@@ -5,18 +5,28 @@
 # each proxy: Handover (distribution/target/handover/bin/handover, ioThreads = N), nginx (upstream
 # keepalive, worker_processes N) and HAProxy (nbthread N, http-reuse always). wrk loads the backend
 # directly and through each proxy, interleaved, for several rounds, and the script prints the median
-# req/s, p50, p99 and errors of each, with ratios to direct and Handover/nginx.
+# req/s, p50, p99, errors, CPU time per request (user + system of the target's processes over the
+# run, from /proc/<pid>/stat) and RSS of each, with ratios to direct and Handover/nginx. The target
+# "undertow" is Undertow's own ProxyHandler + LoadBalancingProxyClient and nothing else
+# (benchmarks/.../BareUndertowProxy, same JAVA_OPTS as Handover): the floor of this stack.
+# With STRACE=1, after the rounds each proxy is run once more per path under `strace -c -f` and the
+# system calls per request are printed (strace slows the run: its req/s are not comparable).
 #
 # Settings (environment):
 #   DURATION=10      seconds per wrk run            CONNECTIONS=64   wrk -c
 #   ROUNDS=3         interleaved rounds             THREADS=2        wrk -t
 #   PROXY_THREADS=2  N for every proxy              BACKEND_WORKERS=2  nginx backend workers
 #   WARMUP=5         seconds of unmeasured load per target and path before round 1
-#   PATHS="/small /large"   TARGETS="direct handover nginx haproxy"
-#   BASE_PORT=18080  ports BASE_PORT+1..+7 are used
+#   PATHS="/small /large"   TARGETS="direct handover nginx haproxy" (also: undertow, baseline)
+#   BASE_PORT=18080  ports BASE_PORT+1..+8 are used
+#   STRACE=0         1: count system calls per request under strace -c -f (STRACE_DURATION=3 s each)
+#   BENCH_JAR=<repo>/benchmarks/target/benchmarks.jar, for the target undertow
+#                    (mvn -q -pl benchmarks -am package -DskipTests)
 #   HANDOVER_HOME=<repo>/distribution/target/handover   HANDOVER_JAVA_OPTS (default: the distribution's)
 #   BASELINE_HOME=<an unpacked Handover of another commit>: adds the target "baseline", that build
 #                    side by side with this one (e.g. before and after a change, in one run)
+#   BASELINE_JAVA_OPTS (default: HANDOVER_JAVA_OPTS): the baseline's; with BASELINE_HOME the same
+#                    build, this compares two JVM settings side by side
 #   RESULTS=<file>   also write every run as CSV there;  KEEP=1 keeps the temp folder (configs, logs)
 #
 # Needs: wrk, nginx, haproxy (apt-get install -y wrk nginx-light haproxy), java 17, and the
@@ -36,9 +46,12 @@ TARGETS=${TARGETS:-"direct handover nginx haproxy"}
 BASE_PORT=${BASE_PORT:-18080}
 KEEP=${KEEP:-0}
 RESULTS=${RESULTS:-}
+STRACE=${STRACE:-0}
+STRACE_DURATION=${STRACE_DURATION:-3}
 
 here=$(cd "$(dirname "$0")" && pwd)
 HANDOVER_HOME=${HANDOVER_HOME:-$here/../distribution/target/handover}
+BENCH_JAR=${BENCH_JAR:-$here/target/benchmarks.jar}
 
 BACKEND_PORT=$((BASE_PORT + 1))
 HANDOVER_PORT=$((BASE_PORT + 2))
@@ -47,6 +60,7 @@ NGINX_PORT=$((BASE_PORT + 4))
 HAPROXY_PORT=$((BASE_PORT + 5))
 BASELINE_PORT=$((BASE_PORT + 6))
 BASELINE_ADMIN_PORT=$((BASE_PORT + 7))
+UNDERTOW_PORT=$((BASE_PORT + 8))
 
 say() { printf '%s\n' "$*" >&2; }
 
@@ -74,7 +88,15 @@ if [ ! -x "$HANDOVER_HOME/bin/handover" ]; then
   say "no Handover distribution at $HANDOVER_HOME; build it with: mvn -q -pl distribution -am package -DskipTests"
   exit 2
 fi
-for port in "$BACKEND_PORT" "$HANDOVER_PORT" "$ADMIN_PORT" "$NGINX_PORT" "$HAPROXY_PORT"; do
+if [[ " $TARGETS " == *" undertow "* ]] && [ ! -f "$BENCH_JAR" ]; then
+  say "the target undertow needs $BENCH_JAR; build it with: mvn -q -pl benchmarks -am package -DskipTests"
+  exit 2
+fi
+if [ "$STRACE" = 1 ] && ! command -v strace >/dev/null 2>&1; then
+  say "STRACE=1 needs strace (apt-get install -y strace)"
+  exit 2
+fi
+for port in "$BACKEND_PORT" "$HANDOVER_PORT" "$ADMIN_PORT" "$NGINX_PORT" "$HAPROXY_PORT" "$UNDERTOW_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     say "port $port on 127.0.0.1 is taken; choose another BASE_PORT"
     exit 2
@@ -228,18 +250,19 @@ PIDS+=($!)
 await_port backend $! "$BACKEND_PORT"
 
 declare -A PORT=([direct]=$BACKEND_PORT)
-declare -A PID_OF=()
+# for direct, the backend: its CPU time per request is shown, not its RSS
+declare -A PID_OF=([direct]=${PIDS[0]})
 for target in $TARGETS; do
   case "$target" in
     direct) ;;
     handover)
-      if [ -n "${HANDOVER_JAVA_OPTS:-}" ]; then export JAVA_OPTS="$HANDOVER_JAVA_OPTS"; fi
+      if [ -n "${HANDOVER_JAVA_OPTS:-}" ]; then export JAVA_OPTS="$HANDOVER_JAVA_OPTS"; else unset JAVA_OPTS; fi
       "$HANDOVER_HOME/bin/handover" run --config-file "$WORK/handover.json" > "$WORK/handover.log" 2>&1 &
       PIDS+=($!); PID_OF[handover]=$!; PORT[handover]=$HANDOVER_PORT
       await_port handover $! "$HANDOVER_PORT" ;;
     baseline)
       [ -x "${BASELINE_HOME:-}/bin/handover" ] || { say "target baseline needs BASELINE_HOME=<an unpacked Handover>"; exit 2; }
-      if [ -n "${HANDOVER_JAVA_OPTS:-}" ]; then export JAVA_OPTS="$HANDOVER_JAVA_OPTS"; fi
+      if [ -n "${BASELINE_JAVA_OPTS:-${HANDOVER_JAVA_OPTS:-}}" ]; then export JAVA_OPTS="${BASELINE_JAVA_OPTS:-$HANDOVER_JAVA_OPTS}"; else unset JAVA_OPTS; fi
       "$BASELINE_HOME/bin/handover" run --config-file "$WORK/baseline.json" > "$WORK/baseline.log" 2>&1 &
       PIDS+=($!); PID_OF[baseline]=$!; PORT[baseline]=$BASELINE_PORT
       await_port baseline $! "$BASELINE_PORT" ;;
@@ -251,18 +274,46 @@ for target in $TARGETS; do
       haproxy -db -f "$WORK/haproxy.cfg" > "$WORK/haproxy.log" 2>&1 &
       PIDS+=($!); PID_OF[haproxy]=$!; PORT[haproxy]=$HAPROXY_PORT
       await_port haproxy $! "$HAPROXY_PORT" ;;
-    *) say "unknown target $target (use direct, handover, baseline, nginx, haproxy)"; exit 2 ;;
+    undertow)
+      # shellcheck disable=SC2086
+      # logging as Handover's (without a configuration Logback logs every Undertow debug line)
+      java ${HANDOVER_JAVA_OPTS:--Xms16m -Xmx256m -Xmn8m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m} \
+        -Dlogback.configurationFile="$HANDOVER_HOME/conf/logback.xml" -cp "$BENCH_JAR" \
+        io.handover.benchmarks.BareUndertowProxy "$UNDERTOW_PORT" "127.0.0.1:$BACKEND_PORT" "$PROXY_THREADS" > "$WORK/undertow.log" 2>&1 &
+      PIDS+=($!); PID_OF[undertow]=$!; PORT[undertow]=$UNDERTOW_PORT
+      await_port undertow $! "$UNDERTOW_PORT" ;;
+    *) say "unknown target $target (use direct, handover, baseline, undertow, nginx, haproxy)"; exit 2 ;;
   esac
 done
 
 # Resident memory of a target's processes (a master and its workers for nginx), in MiB.
 rss_mib() {
   local pid=${PID_OF[$1]:-}
-  [ -n "$pid" ] || { echo "-"; return; }
+  [ -n "$pid" ] && [ "$1" != direct ] || { echo "-"; return; }
   ps -o rss= --pid "$pid" --ppid "$pid" 2>/dev/null | awk '{s+=$1} END {printf "%.0f", s/1024}'
 }
 
-# wrk output -> "req_per_s p50_ms p99_ms errors"
+# A target's processes: its pid and, for nginx, the workers under it.
+target_pids() {
+  local pid=${PID_OF[$1]:-}
+  [ -n "$pid" ] || return 0
+  echo "$pid"
+  pgrep -P "$pid" 2>/dev/null || true
+}
+
+CLK_TCK=$(getconf CLK_TCK)
+# CPU time (user + system, in clock ticks) the target's processes have used so far.
+cpu_ticks() {
+  local total=0 pid t
+  for pid in $(target_pids "$1"); do
+    # fields 14 and 15 of /proc/<pid>/stat, counted after the command name in parentheses
+    t=$(sed -e 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13}') || t=0
+    total=$((total + ${t:-0}))
+  done
+  echo "$total"
+}
+
+# wrk output -> "req_per_s p50_ms p99_ms errors requests"
 parse_wrk() {
   awk '
     function ms(v) {
@@ -272,11 +323,12 @@ parse_wrk() {
       return v
     }
     /Requests\/sec:/ { rps = $2 }
+    / requests in / { requests = $1 }
     $1 == "50%" { p50 = ms($2) }
     $1 == "99%" { p99 = ms($2) }
     /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
     /Non-2xx or 3xx responses:/ { errors += $5 }
-    END { printf "%s %.3f %.3f %d\n", (rps == "" ? 0 : rps), p50, p99, errors }
+    END { printf "%s %.3f %.3f %d %d\n", (rps == "" ? 0 : rps), p50, p99, errors, requests }
   ' "$1"
 }
 
@@ -297,7 +349,7 @@ if [ "$WARMUP" -gt 0 ]; then
 fi
 
 targets=($TARGETS)
-echo "round,path,target,req_per_s,p50_ms,p99_ms,errors,rss_mib" > "$WORK/runs.csv"
+echo "round,path,target,req_per_s,p50_ms,p99_ms,errors,rss_mib,requests,cpu_us_per_req" > "$WORK/runs.csv"
 for round in $(seq "$ROUNDS"); do
   for path in $PATHS; do
     # rotate the order every round so no target always runs first or last
@@ -305,12 +357,15 @@ for round in $(seq "$ROUNDS"); do
     for i in $(seq 0 $((n - 1))); do
       target=${targets[$(( (i + round - 1) % n ))]}
       out="$WORK/runs/$round-$target-${path#/}.txt"
+      before=$(cpu_ticks "$target")
       run_wrk "$target" "$path" "$DURATION" "$out"
-      read -r rps p50 p99 errors <<< "$(parse_wrk "$out")"
+      after=$(cpu_ticks "$target")
+      read -r rps p50 p99 errors requests <<< "$(parse_wrk "$out")"
+      cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')
       rss=$(rss_mib "$target")
-      echo "$round,$path,$target,$rps,$p50,$p99,$errors,$rss" >> "$WORK/runs.csv"
-      printf '  round %d %-7s %-9s %10.0f req/s  p50 %8.3f ms  p99 %8.3f ms  errors %d  RSS %s MiB\n' \
-        "$round" "$path" "$target" "$rps" "$p50" "$p99" "$errors" "$rss" >&2
+      echo "$round,$path,$target,$rps,$p50,$p99,$errors,$rss,$requests,$cpu" >> "$WORK/runs.csv"
+      printf '  round %d %-7s %-9s %10.0f req/s  p50 %8.3f ms  p99 %8.3f ms  errors %d  CPU %6.1f us/req  RSS %s MiB\n' \
+        "$round" "$path" "$target" "$rps" "$p50" "$p99" "$errors" "$cpu" "$rss" >&2
     done
   done
 done
@@ -335,11 +390,11 @@ awk -F, -v targets="$TARGETS" -v paths="$PATHS" '
   }
   NR > 1 {
     k = $2 SUBSEP $3
-    rps[k] = rps[k] " " $4; p50[k] = p50[k] " " $5; p99[k] = p99[k] " " $6; err[k] += $7
+    rps[k] = rps[k] " " $4; p50[k] = p50[k] " " $5; p99[k] = p99[k] " " $6; err[k] += $7; cpu[k] = cpu[k] " " $10
     if ($8 != "-" && $8 + 0 > rss[k]) rss[k] = $8
   }
   END {
-    printf "%-7s %-9s %10s %15s %9s %9s %7s %9s %8s\n", "path", "target", "req/s", "range", "p50 ms", "p99 ms", "errors", "max RSS", "/direct"
+    printf "%-7s %-9s %10s %15s %9s %9s %7s %10s %9s %8s\n", "path", "target", "req/s", "range", "p50 ms", "p99 ms", "errors", "CPU us/req", "max RSS", "/direct"
     np = split(paths, P, " "); nt = split(targets, T, " ")
     for (i = 1; i <= np; i++) {
       d = median(rps[P[i] SUBSEP "direct"])
@@ -347,12 +402,12 @@ awk -F, -v targets="$TARGETS" -v paths="$PATHS" '
         k = P[i] SUBSEP T[j]
         if (!(k in rps)) continue
         m = median(rps[k])
-        printf "%-7s %-9s %10.0f %15s %9.3f %9.3f %7d %9s %8s\n", P[i], T[j], m, minmax(rps[k]), median(p50[k]), median(p99[k]), err[k], \
+        printf "%-7s %-9s %10.0f %15s %9.3f %9.3f %7d %10.1f %9s %8s\n", P[i], T[j], m, minmax(rps[k]), median(p50[k]), median(p99[k]), err[k], median(cpu[k]), \
           (T[j] == "direct" ? "-" : (rss[k] == "" ? "-" : rss[k] " MiB")), (d > 0 && T[j] != "direct" ? sprintf("%.2f", m / d) : "-")
       }
       h = P[i] SUBSEP "handover"; g = P[i] SUBSEP "nginx"
       if ((h in rps) && (g in rps) && median(rps[g]) > 0)
-        printf "%-7s Handover/nginx: throughput %.2f, p99 %.2f\n", P[i], median(rps[h]) / median(rps[g]), median(p99[h]) / (median(p99[g]) > 0 ? median(p99[g]) : 1)
+        printf "%-7s Handover/nginx: throughput %.2f, p99 %.2f, CPU per request %.2f\n", P[i], median(rps[h]) / median(rps[g]), median(p99[h]) / (median(p99[g]) > 0 ? median(p99[g]) : 1), median(cpu[h]) / (median(cpu[g]) > 0 ? median(cpu[g]) : 1)
       b = P[i] SUBSEP "baseline"
       if ((h in rps) && (b in rps) && median(rps[b]) > 0)
         printf "%-7s Handover/baseline: throughput %.2f, p99 %.2f\n", P[i], median(rps[h]) / median(rps[b]), median(p99[h]) / (median(p99[b]) > 0 ? median(p99[b]) : 1)
@@ -360,3 +415,34 @@ awk -F, -v targets="$TARGETS" -v paths="$PATHS" '
   }
 ' "$WORK/runs.csv"
 echo "errors: wrk socket errors (connect, read, write, timeout) + non-2xx responses, summed over rounds"
+echo "CPU us/req: user + system time of the target's processes during the run / requests (for direct: the backend's)"
+
+# --- system calls per request, under strace ------------------------------------------------------
+if [ "$STRACE" = 1 ]; then
+  echo
+  echo "system calls per request under strace -c -f, wrk -t$THREADS -c$CONNECTIONS -d${STRACE_DURATION}s (slowed by strace)"
+  for path in $PATHS; do
+    for target in $TARGETS; do
+      [ "$target" != direct ] || continue
+      args=()
+      for pid in $(target_pids "$target"); do args+=(-p "$pid"); done
+      strace -c -f -q -o "$WORK/strace-$target-${path#/}.txt" "${args[@]}" 2>/dev/null &
+      spid=$!; PIDS+=($spid)
+      sleep 1
+      out="$WORK/runs/strace-$target-${path#/}.txt"
+      run_wrk "$target" "$path" "$STRACE_DURATION" "$out"
+      kill -INT "$spid" 2>/dev/null || true
+      wait "$spid" 2>/dev/null || true
+      read -r _ _ _ _ requests <<< "$(parse_wrk "$out")"
+      awk -v n="$requests" -v t="$target" -v p="$path" '
+        # % time, seconds, usecs/call, calls, [errors,] syscall
+        $1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" { c[$NF] = $4; e[$NF] = (NF == 6 ? $5 : 0); total += $4 }
+        END {
+          if (n <= 0) { printf "%-7s %-9s no requests\n", p, t; exit }
+          line = ""
+          for (k in c) if (c[k] / n >= 0.05) line = line sprintf(" %s %.2f%s", k, c[k] / n, e[k] > 0 ? sprintf(" (%.2f failed)", e[k] / n) : "")
+          printf "%-7s %-9s %6.2f per request:%s\n", p, t, total / n, line
+        }' "$WORK/strace-$target-${path#/}.txt"
+    done
+  done
+fi

@@ -13,6 +13,7 @@ import io.handover.engine.plugin.PluginLoader;
 import io.handover.engine.plugin.PluginRegistry;
 import io.handover.engine.proxy.BackendPool;
 import io.handover.engine.proxy.ClientLimits;
+import io.handover.engine.proxy.ProxyListener;
 import io.handover.engine.proxy.RequestLimits;
 import io.handover.engine.proxy.UpgradeProxyHandler;
 import io.handover.engine.registry.ClusterConfig;
@@ -49,6 +50,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.OptionMap;
 import org.xnio.Options;
 
 /**
@@ -66,7 +68,7 @@ public final class Handover implements AutoCloseable {
   private final VersionRegistry registry;
   private final PluginRegistry plugins;
   private final UpgradeProxyHandler proxyHandler;
-  private final Undertow proxyServer;
+  private final ProxyListener proxyServer;
   private final Undertow adminServer;
   private final RolloutGuard guard;
   private final ActiveHealthChecker healthChecker;
@@ -78,7 +80,7 @@ public final class Handover implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Handover(VersionRegistry registry, PluginRegistry plugins, UpgradeProxyHandler proxyHandler,
-      Undertow proxyServer, Undertow adminServer, RolloutGuard guard, ActiveHealthChecker healthChecker,
+      ProxyListener proxyServer, Undertow adminServer, RolloutGuard guard, ActiveHealthChecker healthChecker,
       FileClusterStore stateFile, ContainerSupervisor containers, EtcdClusterStore etcd, PrometheusMeterRegistry meters,
       OperationsSettings operations) {
     this.meters = meters;
@@ -194,30 +196,39 @@ public final class Handover implements AutoCloseable {
     UpgradeProxyHandler proxyHandler = new UpgradeProxyHandler(registry, config.proxySettings(), config.operations().accessLog(),
         config.operations().accessLogJson());
     ClientLimits limits = config.proxySettings().limits();
-    Undertow proxyServer = Undertow.builder()
-        .addHttpListener(config.proxy().port(), config.proxy().bindAddress())
-        .setIoThreads(config.ioThreads())
-        .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
-        // the start of each request, for its version's duration histogram
-        .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true)
-        .setServerOption(UndertowOptions.ENABLE_STATISTICS, config.operations().metrics())
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.proxySettings().maxRequestBodyBytes())
-        // twice the proxy's own limits, so that heads between the two get RequestLimits' precise
-        // 414/431; past these Undertow's parser answers 400 and closes before buffering more
-        .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 2 * (limits.maxUriBytes() + limits.maxHeaderBytes()))
-        .setServerOption(UndertowOptions.MAX_HEADERS, 2 * limits.maxHeaderCount())
-        .setServerOption(UndertowOptions.MAX_COOKIES, limits.maxCookies())
-        .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, false)
-        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, limits.headerReadTimeoutMillis())
-        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, limits.keepAliveTimeoutMillis())
-        .setSocketOption(Options.BACKLOG, 4096)
-        // at the limit the listener stops accepting until one closes; XNIO shares both marks among
-        // the IO threads (and swaps them per thread), so equal marks are the only exact limit
-        .setSocketOption(Options.CONNECTION_HIGH_WATER, limits.maxConnections())
-        .setSocketOption(Options.CONNECTION_LOW_WATER, limits.maxConnections())
-        // answers a client's Expect: 100-continue as soon as the proxy starts reading the body
-        .setHandler(new RequestLimits(new HttpContinueReadHandler(proxyHandler), config.proxySettings()))
-        .build();
+    ProxyListener proxyServer;
+    try {
+      proxyServer = ProxyListener.start(config.proxy().bindAddress(), config.proxy().port(), config.ioThreads(),
+          OptionMap.builder()
+              .set(Options.BACKLOG, 4096)
+              // at the limit the listener stops accepting until one closes; XNIO shares both marks among
+              // the IO threads (and swaps them per thread), so equal marks are the only exact limit
+              .set(Options.CONNECTION_HIGH_WATER, limits.maxConnections())
+              .set(Options.CONNECTION_LOW_WATER, limits.maxConnections())
+              .getMap(),
+          OptionMap.builder()
+              .set(UndertowOptions.ALWAYS_SET_DATE, true)
+              // the start of each request, for its version's duration histogram
+              .set(UndertowOptions.RECORD_REQUEST_START_TIME, true)
+              .set(UndertowOptions.ENABLE_STATISTICS, config.operations().metrics())
+              .set(UndertowOptions.MAX_ENTITY_SIZE, config.proxySettings().maxRequestBodyBytes())
+              // twice the proxy's own limits, so that heads between the two get RequestLimits' precise
+              // 414/431; past these Undertow's parser answers 400 and closes before buffering more
+              .set(UndertowOptions.MAX_HEADER_SIZE, 2 * (limits.maxUriBytes() + limits.maxHeaderBytes()))
+              .set(UndertowOptions.MAX_HEADERS, 2 * limits.maxHeaderCount())
+              .set(UndertowOptions.MAX_COOKIES, limits.maxCookies())
+              .set(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, false)
+              .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, limits.headerReadTimeoutMillis())
+              .set(UndertowOptions.NO_REQUEST_TIMEOUT, limits.keepAliveTimeoutMillis())
+              .getMap(),
+          // answers a client's Expect: 100-continue as soon as the proxy starts reading the body
+          new RequestLimits(new HttpContinueReadHandler(proxyHandler), config.proxySettings()));
+    } catch (RuntimeException e) {
+      proxyHandler.close();
+      containers.close();
+      registry.close();
+      throw e;
+    }
     Lifecycle lifecycle = new Lifecycle();
     AdminHandler adminHandler = new AdminHandler(registry, config.adminSettings(), clock, new AdminReports(registry, plugins, containers::status),
         meters, () -> lifecycle.notReadyBecause(registry, proxyHandler));
@@ -235,11 +246,10 @@ public final class Handover implements AutoCloseable {
       log.warn("the admin API listens on {} without a token: anyone who can reach it can change the versions;"
           + " set configService.token, configService.tokenFile or HANDOVER_TOKEN", config.admin().bindAddress());
     }
-    proxyServer.start();
     try {
       adminServer.start();
     } catch (RuntimeException e) {
-      proxyServer.stop();
+      proxyServer.close();
       proxyHandler.close();
       containers.close();
       registry.close();
@@ -288,13 +298,10 @@ public final class Handover implements AutoCloseable {
     new FileDescriptorMetrics().bindTo(meters);
   }
 
-  private static void bindListenerMeters(MeterRegistry meters, String name, Undertow server) {
-    for (Undertow.ListenerInfo info : server.getListenerInfo()) {
-      ConnectorStatistics stats = info.getConnectorStatistics();
-      if (stats == null) {
-        continue;
-      }
-      Tags tags = Tags.of("listener", name, "protocol", info.getProtcol());
+  private static void bindListenerMeters(MeterRegistry meters, String name, ProxyListener server) {
+    ConnectorStatistics stats = server.connectorStatistics();
+    if (stats != null) {
+      Tags tags = Tags.of("listener", name, "protocol", "http");
       Gauge.builder("handover.listener.connections", stats, ConnectorStatistics::getActiveConnections)
           .description("Client connections open on the listener").tags(tags).register(meters);
       FunctionCounter.builder("handover.listener.received.bytes", stats, ConnectorStatistics::getBytesReceived)
@@ -324,7 +331,7 @@ public final class Handover implements AutoCloseable {
 
   /** The address the proxy listens on (with the real port when 0 was asked for). */
   public InetSocketAddress proxyAddress() {
-    return (InetSocketAddress) proxyServer.getListenerInfo().get(0).getAddress();
+    return proxyServer.address();
   }
 
   /** The address the admin API listens on. */
@@ -357,12 +364,8 @@ public final class Handover implements AutoCloseable {
 
   /** Client connections open on the proxy listeners; 0 when metrics (and so connection statistics) are off. */
   private long openConnections() {
-    long n = 0;
-    for (Undertow.ListenerInfo info : proxyServer.getListenerInfo()) {
-      ConnectorStatistics stats = info.getConnectorStatistics();
-      n += stats == null ? 0 : stats.getActiveConnections();
-    }
-    return n;
+    ConnectorStatistics stats = proxyServer.connectorStatistics();
+    return stats == null ? 0 : stats.getActiveConnections();
   }
 
   /** Requests routed to a version and not yet complete. */
@@ -379,7 +382,7 @@ public final class Handover implements AutoCloseable {
   public boolean shutdown() {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(operations.shutdownGraceMillis());
     proxyHandler.drain();
-    Listeners.stopAccepting(proxyServer);
+    proxyServer.stopAccepting();
     // Done when no request is in flight and the kept-alive connections have gone (each closes
     // after its next answer), or none brought a request for a while: closing a connection the
     // moment a client sends on it would fail that request.
@@ -415,7 +418,7 @@ public final class Handover implements AutoCloseable {
       // before the registry closes, so that nothing saved elsewhere arrives meanwhile
       etcd.close();
     }
-    proxyServer.stop();
+    proxyServer.close();
     proxyHandler.close();
     containers.close();
     registry.close();

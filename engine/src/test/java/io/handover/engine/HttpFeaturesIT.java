@@ -1,6 +1,7 @@
 package io.handover.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.handover.engine.support.Bytes;
 import io.handover.engine.support.ProxyFixture;
@@ -13,6 +14,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -295,6 +297,46 @@ class HttpFeaturesIT {
         answers.add(r.text());
       }
       assertThat(answers).containsExactly("answer to /one", "answer to /two", "answer to /three");
+    }
+  }
+
+  /** Holds {@code /one} at the backend until the returned latch is released. */
+  private CountDownLatch holdFirst() {
+    CountDownLatch release = new CountDownLatch(1);
+    backend.behave(exchange -> {
+      if (exchange.getRequestPath().equals("/one") && !release.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("never released");
+      }
+      exchange.getResponseSender().send("answer to " + exchange.getRequestPath());
+    });
+    return release;
+  }
+
+  @Test
+  void aRequestSentWhileTheFirstIsAtTheBackendIsAnsweredAfterIt() throws Exception {
+    // the client's bytes arrive while the proxy does not read from it (reads suspended lazily)
+    CountDownLatch release = holdFirst();
+    try (RawHttpConnection c = connect()) {
+      c.send("GET /one HTTP/1.1\r\nHost: x\r\n\r\n");
+      await().atMost(5, TimeUnit.SECONDS).until(() -> backend.requests() == 1);
+      c.send("GET /two HTTP/1.1\r\nHost: x\r\n\r\n");
+      release.countDown();
+      assertThat(c.read("GET").text()).isEqualTo("answer to /one");
+      assertThat(c.read("GET").text()).isEqualTo("answer to /two");
+      assertThat(backend.requests()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aClientThatStopsSendingAfterItsRequestGetsTheAnswerAndThenTheClose() throws Exception {
+    CountDownLatch release = holdFirst();
+    try (RawHttpConnection c = connect()) {
+      c.send("GET /one HTTP/1.1\r\nHost: x\r\n\r\n");
+      await().atMost(5, TimeUnit.SECONDS).until(() -> backend.requests() == 1);
+      c.shutdownOutput();
+      release.countDown();
+      assertThat(c.read("GET").text()).isEqualTo("answer to /one");
+      assertThat(closesSoon(c)).as("closed once the answer is sent").isTrue();
     }
   }
 }

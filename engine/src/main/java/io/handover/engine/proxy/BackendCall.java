@@ -6,10 +6,12 @@ import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientExchange;
 import io.undertow.client.ClientRequest;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.ServerConnection;
 import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyClient;
 import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.server.protocol.http.HttpAttachments;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
@@ -247,8 +249,7 @@ final class BackendCall {
     } else if (body.heldLength() > 0) {
       to.put(Headers.CONTENT_LENGTH, body.heldLength());
     }
-    InetSocketAddress source = exchange.getSourceAddress();
-    String client = source == null || source.getAddress() == null ? "unknown" : source.getAddress().getHostAddress();
+    String client = clientAddress(exchange);
     String forwarded = trustForwarded ? to.getFirst(Headers.X_FORWARDED_FOR) : null;
     to.put(Headers.X_FORWARDED_FOR, forwarded == null || forwarded.isEmpty() ? client : forwarded + "," + client);
     if (!trustForwarded || !to.contains(Headers.X_FORWARDED_PROTO)) {
@@ -264,6 +265,25 @@ final class BackendCall {
       to.put(Headers.X_FORWARDED_PORT, exchange.getHostPort());
     }
   }
+
+  /** The client's address as text, made once per connection rather than for every request on it. */
+  private static String clientAddress(HttpServerExchange exchange) {
+    InetSocketAddress source = exchange.getSourceAddress();
+    ServerConnection connection = exchange.getConnection();
+    ClientAddress known = connection.getAttachment(CLIENT_ADDRESS);
+    if (known != null && known.address().equals(source)) {
+      return known.text();
+    }
+    String text = source == null || source.getAddress() == null ? "unknown" : source.getAddress().getHostAddress();
+    if (source != null) {
+      connection.putAttachment(CLIENT_ADDRESS, new ClientAddress(source, text));
+    }
+    return text;
+  }
+
+  private record ClientAddress(InetSocketAddress address, String text) {}
+
+  private static final AttachmentKey<ClientAddress> CLIENT_ADDRESS = AttachmentKey.create(ClientAddress.class);
 
   static String requestTarget(HttpServerExchange exchange) {
     String query = exchange.getQueryString();

@@ -132,6 +132,8 @@ public final class BackendPool implements Servers {
           .setMaxQueueSize(settings.maxQueueSize())
           .setProblemServerRetry(settings.problemServerRetrySeconds())
           .setTtl(settings.idleTtlMillis());
+      // one host per client: no sticky route to find, so no request's cookies are parsed for one
+      client.removeSessionCookieName("JSESSIONID");
       client.addHost(uri);
     }
 

@@ -4,8 +4,7 @@ import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Collection;
 
 /**
  * Removes the headers that describe one connection rather than the message (RFC 9110, section
@@ -65,26 +64,35 @@ final class HopByHopHeaders {
   }
 
   static void strip(HeaderMap headers) {
-    HeaderValues connection = headers.get(Headers.CONNECTION);
+    Collection<String> connection = headers.remove(Headers.CONNECTION);
     if (connection != null) {
-      List<String> named = new ArrayList<>();
+      // scanned in place, like connectionHas: nearly every answer carries "Connection: keep-alive"
       for (String value : connection) {
-        for (String token : value.split(",")) {
-          String name = token.strip();
-          if (!name.isEmpty()) {
-            named.add(name);
+        int start = 0;
+        while (start <= value.length()) {
+          int comma = value.indexOf(',', start);
+          int end = comma < 0 ? value.length() : comma;
+          int from = start;
+          int to = end;
+          while (from < to && value.charAt(from) <= ' ') {
+            from++;
           }
-        }
-      }
-      headers.remove(Headers.CONNECTION);
-      for (String name : named) {
-        if (!name.equalsIgnoreCase("close") && !name.equalsIgnoreCase("keep-alive")) {
-          headers.remove(name);
+          while (to > from && value.charAt(to - 1) <= ' ') {
+            to--;
+          }
+          if (to > from && !is(value, from, to, "close") && !is(value, from, to, "keep-alive")) {
+            headers.remove(value.substring(from, to));
+          }
+          start = end + 1;
         }
       }
     }
     for (HttpString name : FIXED) {
       headers.remove(name);
     }
+  }
+
+  private static boolean is(String value, int from, int to, String token) {
+    return to - from == token.length() && value.regionMatches(true, from, token, 0, token.length());
   }
 }

@@ -19,6 +19,11 @@ public final class TransitionHistory {
     last.addLast(t);
   }
 
+  /** Takes back a transition whose change was not made after all. */
+  synchronized void remove(Transition t) {
+    last.removeLastOccurrence(t);
+  }
+
   /** Counts a rollback or a promotion this instance decided (automatically or for an operator). */
   synchronized void counted(boolean rollback) {
     if (rollback) {

@@ -447,18 +447,23 @@ public final class VersionRegistry implements AutoCloseable {
   private void apply(LiveVersion v, ClusterConfig config, UpgradeStrategy strategy, Transition transition, Decision decision) {
     Map<String, LiveVersion> next = new LinkedHashMap<>(entries);
     next.put(config.id(), VersionFactory.update(v, config, strategy));
+    // in the history before the change is published: whoever sees the new state can see why
+    v.history().add(transition);
     try {
       commit(next);
     } catch (StoreUnreachableException e) {
       if (transition.kind() != Transition.Kind.AUTOMATIC || decision == null) {
+        v.history().remove(transition);
         throw e;
       }
       publish(next);
       unsaved.add(decision);
       log.warn("version {} (cluster {}): the decision acts here and is saved when the store is reached again: {}",
           v.info().version(), v.info().id(), e.getMessage());
+    } catch (RuntimeException e) {
+      v.history().remove(transition);
+      throw e;
     }
-    v.history().add(transition);
     if (decision != null) {
       v.history().counted(decision.promoteStage() < 0);
     }

@@ -59,6 +59,11 @@ public final class RawHttpConnection implements AutoCloseable {
     out.flush();
   }
 
+  /** Closes the sending side only (TCP half-close): the peer reads the end, answers can still come. */
+  public void shutdownOutput() throws IOException {
+    socket.shutdownOutput();
+  }
+
   /** How long a read may wait for bytes before it fails with a timeout. */
   public void readTimeoutMillis(int millis) throws IOException {
     socket.setSoTimeout(millis);
