@@ -72,6 +72,8 @@ class HostileRequestIT {
         Arguments.of("Content-Length with a sign", 400, "POST / HTTP/1.1\r\n" + H + "Content-Length: +5\r\n\r\nhello"),
         Arguments.of("Content-Length over maxRequestBodyBytes", 413, "POST / HTTP/1.1\r\n" + H + "Content-Length: 200000\r\n\r\n"),
         Arguments.of("chunked body over maxRequestBodyBytes", 413, "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n" + chunks),
+        Arguments.of("a whole chunked body over maxRequestBodyBytes in one piece", 413, "POST / HTTP/1.1\r\n" + H
+            + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(MAX_BODY + 1) + "\r\n" + "a".repeat(MAX_BODY + 1) + "\r\n0\r\n\r\n"),
         Arguments.of("Transfer-Encoding xchunked", 400, "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: xchunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"),
         Arguments.of("Transfer-Encoding chunked, identity", 400,
             "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked, identity\r\n\r\n5\r\nhello\r\n0\r\n\r\n"),

@@ -94,6 +94,8 @@ class PairedLatencyIT {
       assertThat(proxy.get("/").body()).isEqualTo("same answer");
       return proxy.handover().registry().find(id2).orElseThrow().mode().equals("INSTANT");
     });
+    // the new mode is published a moment before the history notes it
+    await().atMost(Duration.ofSeconds(10)).until(() -> proxy.status(id2).get("history").size() > 0);
     String reason = proxy.status(id2).get("history").get(0).get("reason").asText();
     assertThat(reason).contains("consecutive matches").contains("latency over 30 s: ")
         .contains("paired requests not slower by more than 50 ms").containsPattern("sign test p = [0-9.e-]+ < 0.05");

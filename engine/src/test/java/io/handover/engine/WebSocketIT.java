@@ -26,13 +26,14 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -118,7 +119,7 @@ class WebSocketIT {
   }
 
   /** Collects whole messages: text as String, binary as byte[]. */
-  static final class Collector implements WebSocket.Listener {
+  static class Collector implements WebSocket.Listener {
     final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
     private final StringBuilder text = new StringBuilder();
     private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
@@ -145,6 +146,21 @@ class WebSocketIT {
       }
       ws.request(1);
       return null;
+    }
+
+    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    final List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+      closed.complete(statusCode);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      errors.add(error);
+      closed.completeExceptionally(error);
     }
 
     Object next() throws InterruptedException {
@@ -212,8 +228,8 @@ class WebSocketIT {
   }
 
   @Test
-  void aStopLetsAnOpenSocketWorkThroughTheGracePeriodThenClosesIt() throws Exception {
-    HandoverConfig config = HandoverConfig.ephemeral().withOperations(OperationsSettings.DEFAULT.withShutdownGraceMillis(1500));
+  void aStopSendsACloseFrameBetweenFramesNeverInsideALargeOne() throws Exception {
+    HandoverConfig config = HandoverConfig.ephemeral().withOperations(OperationsSettings.DEFAULT.withShutdownGraceMillis(5_000));
     try (ProxyFixture stopping = new ProxyFixture(config)) {
       stopping.addVersionOn("1.0", null, null, v1.serverJson());
       Collector c = new Collector();
@@ -222,12 +238,61 @@ class WebSocketIT {
       sockets.add(ws);
       ws.sendText("before", true).get(5, TimeUnit.SECONDS);
       assertThat(c.next()).isEqualTo("v1: before");
+      // a large echo is on its way back while the stop begins: the close frame must not cut into it
+      byte[] large = Bytes.random(4 * 1024 * 1024);
+      ws.sendBinary(ByteBuffer.wrap(large), true).get(5, TimeUnit.SECONDS);
       CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> stopping.handover().shutdown());
-      // the open socket holds the stop for its grace period, and keeps working meanwhile
+      assertThat(c.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1001);
+      assertThat(c.errors).isEmpty();
+      Object echoed = c.messages.poll();
+      if (echoed != null) {
+        assertThat(Bytes.sha256((byte[]) echoed)).isEqualTo(Bytes.sha256(large));
+      }
+      stopped.get(15, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void theCloseHandshakeEndsTheStopBeforeItsGracePeriod() throws Exception {
+    HandoverConfig config = HandoverConfig.ephemeral().withOperations(OperationsSettings.DEFAULT.withShutdownGraceMillis(20_000));
+    try (ProxyFixture stopping = new ProxyFixture(config)) {
+      stopping.addVersionOn("1.0", null, null, v1.serverJson());
+      Collector c = new Collector();
+      WebSocket ws = client.newWebSocketBuilder()
+          .buildAsync(URI.create("ws://127.0.0.1:" + stopping.proxyPort() + "/ws"), c).get(5, TimeUnit.SECONDS);
+      sockets.add(ws);
+      ws.sendText("before", true).get(5, TimeUnit.SECONDS);
+      assertThat(c.next()).isEqualTo("v1: before");
+      long start = System.nanoTime();
+      CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> stopping.handover().shutdown());
+      assertThat(c.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1001);
+      assertThat(stopped.get(15, TimeUnit.SECONDS)).isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+    }
+  }
+
+  @Test
+  void aSocketThatNeverAnswersTheCloseFrameIsClosedAtTheEndOfTheGracePeriod() throws Exception {
+    HandoverConfig config = HandoverConfig.ephemeral().withOperations(OperationsSettings.DEFAULT.withShutdownGraceMillis(1500));
+    try (ProxyFixture stopping = new ProxyFixture(config)) {
+      stopping.addVersionOn("1.0", null, null, v1.serverJson());
+      Collector c = new Collector() {
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+          closed.complete(statusCode);
+          // never completes: the client does not answer the close
+          return new CompletableFuture<>();
+        }
+      };
+      WebSocket ws = client.newWebSocketBuilder()
+          .buildAsync(URI.create("ws://127.0.0.1:" + stopping.proxyPort() + "/ws"), c).get(5, TimeUnit.SECONDS);
+      sockets.add(ws);
+      ws.sendText("before", true).get(5, TimeUnit.SECONDS);
+      assertThat(c.next()).isEqualTo("v1: before");
+      CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> stopping.handover().shutdown());
+      assertThat(c.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1001);
       Thread.sleep(300);
       assertThat(stopped).isNotDone();
-      ws.sendText("during the stop", true).get(5, TimeUnit.SECONDS);
-      assertThat(c.next()).isEqualTo("v1: during the stop");
       assertThat(stopped.get(10, TimeUnit.SECONDS)).isFalse();
     }
   }

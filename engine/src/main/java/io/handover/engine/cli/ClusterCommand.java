@@ -185,6 +185,9 @@ final class ClusterCommand {
         description = "A setting of the mode, key=VALUE; VALUE is JSON (5, true, [\"status\",\"body\"]) or else a plain string (repeat for more)")
     List<String> settings = new ArrayList<>();
 
+    @Parameter(names = "--retire-when-drained", description = "Retire the older versions once no sticky client uses them")
+    boolean retireWhenDrained;
+
     @Override
     int run(AdminClient client, PrintStream out) {
       String id = client.send("PUT", "/configuration/cluster", body()).body().strip();
@@ -194,8 +197,8 @@ final class ClusterCommand {
 
     byte[] body() {
       if (file != null) {
-        if (!servers.isEmpty() || version != null || mode != null || !settings.isEmpty()) {
-          throw new HandoverCli.UsageException("cluster add takes --file or --server/--version/--mode/--set, not both");
+        if (!servers.isEmpty() || version != null || mode != null || !settings.isEmpty() || retireWhenDrained) {
+          throw new HandoverCli.UsageException("cluster add takes --file or --server/--version/--mode/--set/--retire-when-drained, not both");
         }
         try {
           return Files.readAllBytes(Path.of(file));
@@ -219,6 +222,9 @@ final class ClusterCommand {
       }
       if (version != null) {
         cluster.put("version", version);
+      }
+      if (retireWhenDrained) {
+        cluster.put("retireWhenDrained", true);
       }
       if (mode != null || !settings.isEmpty()) {
         ObjectNode transition = cluster.putObject("upgradeTransition");

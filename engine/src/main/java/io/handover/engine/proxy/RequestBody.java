@@ -180,6 +180,10 @@ final class RequestBody {
             if (!StrictChunkedBody.ended(exchange)) {
               throw new IOException("the connection closed in the middle of the body");
             }
+            if (StrictChunkedBody.overLimit(exchange)) {
+              // a chunked body that arrived whole at once, past the limit
+              throw ClientBodyException.tooLarge(maxBody);
+            }
             done(null);
             return;
           }

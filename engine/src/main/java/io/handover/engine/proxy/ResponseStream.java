@@ -175,7 +175,12 @@ final class ResponseStream {
             OPEN_UPGRADES.decrementAndGet();
           }
         };
-        bridge(server.getSourceChannel(), client.getSinkChannel(), client, server, result, ended);
+        if ("websocket".equalsIgnoreCase(ex.getRequestHeaders().getFirst(io.undertow.util.Headers.UPGRADE))) {
+          // frame by frame, so that a stop can send the client a close frame between two
+          new WebSocketRelay(server, client, ended).start();
+        } else {
+          bridge(server.getSourceChannel(), client.getSinkChannel(), client, server, result, ended);
+        }
         bridge(client.getSourceChannel(), server.getSinkChannel(), client, server, result, ended);
       } catch (IOException e) {
         IoUtils.safeClose(client, server);

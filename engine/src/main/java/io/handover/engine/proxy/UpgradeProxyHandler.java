@@ -197,6 +197,8 @@ public final class UpgradeProxyHandler implements HttpHandler {
   public void drain() {
     lastRequestWhileDraining = System.nanoTime();
     draining = true;
+    // WebSockets are told the proxy is going away; they close once both ends said so
+    WebSocketRelay.OPEN.forEach(WebSocketRelay::goAway);
   }
 
   public boolean draining() {

@@ -5,13 +5,16 @@ import io.handover.api.VersionInfo;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 
 /**
  * The sticky clients the strategies keep on older versions: per version, each client's last visit,
- * and the last visit of any. The request path only reads a map and, at most once a second per
- * client, writes a time: a new client costs one map entry, a known one no allocation. A worker
- * sweeps out the clients idle for longer than the window it asks about ({@link #sweep}).
+ * and the last visit of any. On the request path a client noted within the last second is found
+ * in a small array cache without allocating; otherwise its time in the map is written (a new client
+ * costs one map entry), so each client's time is exact to about two seconds and the last visit of
+ * any to the millisecond. A worker sweeps out the clients idle for longer than the window it asks
+ * about ({@link #sweep}).
  *
  * <p>Bounded: beyond {@link #MAX_CLIENTS} clients on one version new ones are not kept, only the
  * version's last visit; its count then says it is capped.
@@ -91,7 +94,12 @@ public final class StickyClientCounts implements StickyClients {
   }
 
   private static final class PerVersion {
+    /** A direct-mapped cache of the clients noted within the last second: a hit touches no map and allocates nothing. */
+    private static final int RECENT_BITS = 12;
+
     final ConcurrentHashMap<Long, AtomicLong> clients = new ConcurrentHashMap<>();
+    final AtomicLongArray recentClient = new AtomicLongArray(1 << RECENT_BITS);
+    final AtomicLongArray recentAt = new AtomicLongArray(1 << RECENT_BITS);
     volatile long lastSeen;
     volatile boolean capped;
 
@@ -99,6 +107,13 @@ public final class StickyClientCounts implements StickyClients {
       if (now > lastSeen) {
         lastSeen = now;
       }
+      int slot = (int) ((client * 0x9E3779B97F4A7C15L) >>> (64 - RECENT_BITS));
+      // racing writers may pair one client with another's time; at worst a visit goes to the map again
+      if (recentClient.get(slot) == client && now - recentAt.get(slot) < WRITE_EVERY_MILLIS) {
+        return;
+      }
+      recentClient.set(slot, client);
+      recentAt.set(slot, now);
       AtomicLong last = clients.get(client);
       if (last == null) {
         if (clients.size() >= MAX_CLIENTS) {

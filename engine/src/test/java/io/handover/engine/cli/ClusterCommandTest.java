@@ -98,12 +98,13 @@ class ClusterCommandTest {
     assertThat(json().get("versions").get(0).get("mirror").get("mismatches").asInt()).isEqualTo(4);
 
     assertThat(run("cluster", "add", "--server", "127.0.0.1:" + v2.port(), "--version", "3.0", "--mode", "SESSION",
-        "--set", "cookieName=plain-word", "--set", "sessionTimeout=60")).isEqualTo(0);
+        "--set", "cookieName=plain-word", "--set", "sessionTimeout=60", "--retire-when-drained")).isEqualTo(0);
     String id3 = out().strip();
     assertThat(run("cluster", "get", "3.0")).isEqualTo(0);
     assertThat(json().get("cluster").get("uuid").asText()).isEqualTo(id3);
     assertThat(json().get("cluster").get("upgradeTransition").get("cookieName").asText()).isEqualTo("plain-word");
     assertThat(json().get("cluster").get("upgradeTransition").get("sessionTimeout").isNumber()).isTrue();
+    assertThat(json().get("cluster").get("retireWhenDrained").asBoolean()).isTrue();
   }
 
   @Test
