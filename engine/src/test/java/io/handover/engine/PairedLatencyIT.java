@@ -70,7 +70,7 @@ class PairedLatencyIT {
     });
     String reason = proxy.handover().registry().find(id2).orElseThrow().rollout().reason();
     assertThat(reason).startsWith("latency over 30 s: ").contains("paired requests slower by more than 20 ms (median +")
-        .containsPattern("sign test p = [0-9.e-]+ < 0.05");
+        .containsPattern("sign test p = [0-9.eE+-]+ < 0.05");
     JsonNode latency = proxy.status(id2).at("/evidence/latency");
     assertThat(latency.get("verdict").asText()).isEqualTo("SLOWER");
     assertThat(latency.get("pairs").asLong()).isGreaterThanOrEqualTo(20);
@@ -98,7 +98,7 @@ class PairedLatencyIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> proxy.status(id2).get("history").size() > 0);
     String reason = proxy.status(id2).get("history").get(0).get("reason").asText();
     assertThat(reason).contains("consecutive matches").contains("latency over 30 s: ")
-        .contains("paired requests not slower by more than 50 ms").containsPattern("sign test p = [0-9.e-]+ < 0.05");
+        .contains("paired requests not slower by more than 50 ms").containsPattern("sign test p = [0-9.eE+-]+ < 0.05");
   }
 
   @Test
