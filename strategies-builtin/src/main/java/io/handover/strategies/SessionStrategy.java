@@ -24,6 +24,7 @@ final class SessionStrategy implements UpgradeStrategy {
   private final Clock clock;
   private final CookieSigner signer;
   private final StickyClients sticky;
+  private final PlainDecisions plain = new PlainDecisions();
 
   SessionStrategy(long timeoutSeconds, String cookieName, Clock clock, CookieSigner signer, StickyClients sticky) {
     this.timeoutSeconds = timeoutSeconds;
@@ -49,7 +50,11 @@ final class SessionStrategy implements UpgradeStrategy {
         sticky.seen(target, client);
       }
     }
-    // Sliding expiry: every request restarts the idle period.
+    // Sliding expiry: every request restarts the idle period. The expiry is kept in whole seconds,
+    // so a cookie issued in this second already says what a new one would: it is not sent again.
+    if (session != null && session.expiry == now + timeoutSeconds) {
+      return plain.to(target);
+    }
     String value = signer.sign(payload(target.id(), now + timeoutSeconds, client));
     return RoutingDecision.to(target, List.of(SetCookie.sticky(cookieName, value, timeoutSeconds)));
   }
@@ -60,7 +65,7 @@ final class SessionStrategy implements UpgradeStrategy {
   }
 
   /** A still-running session on an active version. */
-  private record Session(VersionInfo version, long client) {}
+  private record Session(VersionInfo version, long client, long expiry) {}
 
   /**
    * The still-running session the cookie holds, or null when it holds none. A cookie of the older
@@ -96,7 +101,7 @@ final class SessionStrategy implements UpgradeStrategy {
     for (VersionInfo v : versions.active()) {
       String id = v.id();
       if (id.length() == colon && payload.startsWith(id)) {
-        return new Session(v, client);
+        return new Session(v, client, expiry);
       }
     }
     return null;

@@ -78,6 +78,23 @@ class SessionStrategyTest {
   }
 
   @Test
+  void aCookieIssuedInTheSameSecondIsNotSentAgainAndTheNextSecondSlidesIt() {
+    UpgradeStrategy s = strategy(Map.of());
+    String cookie = s.decide(FakeRequest.withCookie("dynsoftup", signed(v1, NOW + 30)), both).cookies().get(0).value();
+
+    context.clock().advance(Duration.ofMillis(999));
+    RoutingDecision same = s.decide(FakeRequest.withCookie("dynsoftup", cookie), both);
+    assertThat(same.target()).isEqualTo(v1);
+    assertThat(same.cookies()).as("the client holds what a new cookie would say").isEmpty();
+
+    context.clock().advance(Duration.ofMillis(1));
+    RoutingDecision next = s.decide(FakeRequest.withCookie("dynsoftup", cookie), both);
+    assertThat(next.target()).isEqualTo(v1);
+    assertThat(payloadOf(next)).startsWith(v1.id() + ":" + (NOW + 61) + ":");
+    assertThat(context.seen()).as("each visit is noted, with or without a new cookie").hasSize(3);
+  }
+
+  @Test
   void aClientKeptOnTheOlderVersionIsToldWithTheSameIdEveryTime() {
     UpgradeStrategy s = strategy(Map.of());
     String fresh = s.decide(FakeRequest.get("/"), both).cookies().get(0).value();
