@@ -33,7 +33,7 @@ import java.util.stream.Stream;
 final class TestBed implements AutoCloseable {
 
   /** The distribution's default {@code JAVA_OPTS} (see distribution/src/dist/bin/handover). */
-  static final String DEFAULT_PROXY_JVM_ARGS = "-Xms16m -Xmx256m -Xmn8m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m";
+  static final String DEFAULT_PROXY_JVM_ARGS = "-Xms16m -Xmx256m -Xmn8m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:+UnlockExperimentalVMOptions -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=5000";
   static final String DEFAULT_BACKEND_JVM_ARGS = "-Xms128m -Xmx512m -XX:+UseParallelGC";
 
   /**
