@@ -109,7 +109,8 @@ class MatchRulesTest {
   @Test
   void sessionSendsAMatchingRequestToTheNewVersionEvenFromASessionOnTheOld() {
     UpgradeStrategy s = withRules(new SessionStrategyFactory(), Map.of("sessionTimeout", 600));
-    String onV1 = context.cookieSigner().sign(SessionStrategy.payload(v1.id(), T0 / 1000 + 600, 42));
+    // issued 300 s ago, so the request without a match renews it
+    String onV1 = context.cookieSigner().sign(SessionStrategy.payload(v1.id(), T0 / 1000 + 300, 42));
 
     for (FakeRequest r : MATCHING) {
       Map<String, String> cookies = new HashMap<>(r.cookies());
