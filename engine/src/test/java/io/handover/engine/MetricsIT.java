@@ -87,6 +87,9 @@ class MetricsIT {
       assertThat(value(m, "handover_server_ejections_total", server2)).isEqualTo(1);
       assertThat(value(m, "handover_server_available", server2)).isZero();
       assertThat(value(m, "handover_server_in_flight", server2)).isZero();
+      // one request, one kept-alive connection in 1.0's pool; none of 2.0's is counted as unreadable
+      assertThat(value(m, "handover_server_connections", server1)).isEqualTo(1);
+      assertThat(value(m, "handover_server_connections", server2)).isBetween(0.0, 1.0);
       assertThat(value(m, "handover_rollbacks_total", "version=\"2.0\"")).isEqualTo(1);
       assertThat(value(m, "handover_promotions_total", "version=\"2.0\"")).isZero();
       assertThat(value(m, "handover_version_active", "version=\"2.0\"")).isZero();

@@ -144,6 +144,18 @@ public final class BackendPool implements Servers {
       this.tls = tls;
       this.uri = URI.create(tls.scheme() + "://" + address.authority());
       this.client = client(uri, tls);
+      meters.connections(this, Backend::openConnections);
+    }
+
+    /** The connections open to the server, in both pools; -1 when Undertow's pool cannot be read. */
+    int openConnections() {
+      int open = PoolConnections.open(client);
+      LoadBalancingProxyClient h2;
+      synchronized (this) {
+        h2 = http2Client;
+      }
+      int more = h2 == null ? 0 : PoolConnections.open(h2);
+      return open < 0 || more < 0 ? -1 : open + more;
     }
 
     private LoadBalancingProxyClient client(URI uri, BackendTls tls) {

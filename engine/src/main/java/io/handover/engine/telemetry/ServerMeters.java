@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The series of one server of one version: its answers by status class, its failures by kind, the
@@ -23,10 +24,13 @@ public final class ServerMeters implements AutoCloseable {
   private final Timer responseTime;
   /** A LongAdder: IO threads add to it side by side without contending for one cache line. */
   private final LongAdder inFlight = new LongAdder();
+  private final Tags tags;
+  private final MeterRegistry registry;
 
   public ServerMeters(MeterRegistry registry, String version, String server, ServerHealth health) {
     this.meters = new Meters(registry);
-    Tags tags = Tags.of("version", version, "server", server);
+    this.registry = registry;
+    this.tags = Tags.of("version", version, "server", server);
     for (int i = 0; i < answers.length; i++) {
       answers[i] = meters.keep(Counter.builder("handover.server.answers").description("Response heads from the server, by status class")
           .tags(tags).tag("class", Meters.STATUS_CLASSES[i]).register(registry));
@@ -75,6 +79,15 @@ public final class ServerMeters implements AutoCloseable {
   /** Attempts started and not yet ended. */
   public int inFlight() {
     return inFlight.intValue();
+  }
+
+  /**
+   * Adds the gauge of the connections open to the server, read from {@code source} when the series
+   * is scraped. Called once, as the server's pool is made.
+   */
+  public <T> void connections(T source, ToDoubleFunction<T> open) {
+    meters.keep(Gauge.builder("handover.server.connections", source, open)
+        .description("Connections open to the server in the proxy's pools (idle and busy)").tags(tags).register(registry));
   }
 
   /** Removes the server's series. */
