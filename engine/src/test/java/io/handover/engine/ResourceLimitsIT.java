@@ -336,7 +336,9 @@ class ResourceLimitsIT {
     return total;
   }
 
+  /** The heap still reachable: after a collection, so that the garbage of earlier tests in this JVM does not count. */
   private static long usedHeap() {
+    System.gc();
     Runtime rt = Runtime.getRuntime();
     return rt.totalMemory() - rt.freeMemory();
   }
