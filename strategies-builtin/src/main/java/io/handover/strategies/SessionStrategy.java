@@ -52,7 +52,7 @@ final class SessionStrategy implements UpgradeStrategy {
     }
     // Sliding expiry: every request restarts the idle period. The expiry is kept in whole seconds,
     // so a cookie issued in this second already says what a new one would: it is not sent again.
-    if (session != null && session.expiry == now + timeoutSeconds) {
+    if (session != null && session.current && session.expiry == now + timeoutSeconds) {
       return plain.to(target);
     }
     String value = signer.sign(payload(target.id(), now + timeoutSeconds, client));
@@ -64,8 +64,11 @@ final class SessionStrategy implements UpgradeStrategy {
     return versionId + ':' + expiryEpochSeconds + ':' + HexFormat.of().toHexDigits(client);
   }
 
-  /** A still-running session on an active version. */
-  private record Session(VersionInfo version, long client, long expiry) {}
+  /**
+   * A still-running session on an active version; {@code current} when its cookie has the current
+   * form, with the client id (one of the older form is issued again in the current one).
+   */
+  private record Session(VersionInfo version, long client, long expiry, boolean current) {}
 
   /**
    * The still-running session the cookie holds, or null when it holds none. A cookie of the older
@@ -101,7 +104,7 @@ final class SessionStrategy implements UpgradeStrategy {
     for (VersionInfo v : versions.active()) {
       String id = v.id();
       if (id.length() == colon && payload.startsWith(id)) {
-        return new Session(v, client, expiry);
+        return new Session(v, client, expiry, second >= 0);
       }
     }
     return null;

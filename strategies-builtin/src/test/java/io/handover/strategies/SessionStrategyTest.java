@@ -95,6 +95,13 @@ class SessionStrategyTest {
   }
 
   @Test
+  void aCookieOfTheOlderFormIsIssuedAgainWithAClientEvenInTheSameSecond() {
+    RoutingDecision d = strategy(Map.of()).decide(FakeRequest.withCookie("dynsoftup", signed(v1, NOW + 60)), both);
+    assertThat(d.target()).isEqualTo(v1);
+    assertThat(payloadOf(d)).matches(v1.id() + ":" + (NOW + 60) + ":[0-9a-f]{16}");
+  }
+
+  @Test
   void aClientKeptOnTheOlderVersionIsToldWithTheSameIdEveryTime() {
     UpgradeStrategy s = strategy(Map.of());
     String fresh = s.decide(FakeRequest.get("/"), both).cookies().get(0).value();
