@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -194,10 +195,10 @@ class ResourceLimitsIT {
     }
     assertThat(proxy.handover().registry().list()).as("versions after the stalled uploads").hasSize(1);
     // on a new connection: the shared client's kept-alive one sat idle past the admin's read deadline meanwhile
-    java.net.http.HttpResponse<String> put = java.net.http.HttpClient.newHttpClient().send(
-        java.net.http.HttpRequest.newBuilder(proxy.admin("/configuration/cluster")).PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+    HttpResponse<String> put = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(proxy.admin("/configuration/cluster")).PUT(HttpRequest.BodyPublishers.ofString(
             "{\"cluster\":{\"servers\":[" + backend.serverJson() + "],\"version\":\"1.1\"}}")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+        HttpResponse.BodyHandlers.ofString());
     assertThat(put.statusCode()).as(put.body()).isEqualTo(202);
   }
 

@@ -1,7 +1,6 @@
 package io.handover.engine.proxy;
 
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
-import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -50,10 +49,9 @@ final class PoolConnections {
       return -1;
     }
     try {
-      Object hosts = HOSTS.get(client);
       int sum = 0;
-      for (int i = 0; hosts != null && i < Array.getLength(hosts); i++) {
-        sum += ((AtomicInteger) OPEN.get(POOL.get(Array.get(hosts, i)))).get();
+      for (Object host : (Object[]) HOSTS.get(client)) {
+        sum += ((AtomicInteger) OPEN.get(POOL.get(host))).get();
       }
       return sum;
     } catch (ReflectiveOperationException | RuntimeException e) {
