@@ -275,9 +275,11 @@ for target in $TARGETS; do
       PIDS+=($!); PID_OF[haproxy]=$!; PORT[haproxy]=$HAPROXY_PORT
       await_port haproxy $! "$HAPROXY_PORT" ;;
     undertow)
-      # shellcheck disable=SC2086
       # logging as Handover's (without a configuration Logback logs every Undertow debug line)
-      java ${HANDOVER_JAVA_OPTS:--Xms16m -Xmx256m -Xmn8m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:+UnlockExperimentalVMOptions -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=5000} \
+      # and with the distribution's default JAVA_OPTS, read from its start script
+      dist_java_opts=$(sed -n 's/^: "\${JAVA_OPTS:=\(.*\)}"$/\1/p' "$HANDOVER_HOME/bin/handover")
+      # shellcheck disable=SC2086
+      java ${HANDOVER_JAVA_OPTS:-$dist_java_opts} \
         -Dlogback.configurationFile="$HANDOVER_HOME/conf/logback.xml" -cp "$BENCH_JAR" \
         io.handover.benchmarks.BareUndertowProxy "$UNDERTOW_PORT" "127.0.0.1:$BACKEND_PORT" "$PROXY_THREADS" > "$WORK/undertow.log" 2>&1 &
       PIDS+=($!); PID_OF[undertow]=$!; PORT[undertow]=$UNDERTOW_PORT
