@@ -30,8 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.channels.StreamSourceChannel;
@@ -40,7 +38,7 @@ import org.xnio.channels.StreamSourceChannel;
  * One request sent to two versions at once (CONCURRENT mode): the target (older) version, whose
  * answer is the safe one, and the candidate (newer) version under test. Both responses are read
  * and summarised as they stream in; when both are in (or one missed the mirror's timeout) the
- * comparators run on a worker, and the chosen response is written to the client. The candidate's
+ * comparators run on a worker ({@link Comparisons}), and the chosen response is written to the client. The candidate's
  * answer is served only when it is whole and matched. An answer of the older version larger than
  * the comparison limit is not compared: it is streamed to the client whole, and counted as skipped.
  * When both versions fail the request moves on to older versions as any other request does.
@@ -63,7 +61,7 @@ final class MirroredExchange extends Deadlines.Entry {
   private final Snapshot snapshot;
   private final Mirror mirror;
   private final MirrorStats stats;
-  private final Executor comparisons;
+  private final Comparisons comparisons;
   private final ProxySettings settings;
   private final AttemptOutcomes outcomes;
   private final RequestBody requestBody;
@@ -80,7 +78,7 @@ final class MirroredExchange extends Deadlines.Entry {
   private static final MessageDigest SHA256 = newSha256();
 
   MirroredExchange(HttpServerExchange exchange, Snapshot snapshot, LiveVersion target, LiveVersion candidate, Mirror mirror,
-      RequestBody requestBody, Executor comparisons, ProxySettings settings, AttemptOutcomes outcomes, long startNanos) {
+      RequestBody requestBody, Comparisons comparisons, ProxySettings settings, AttemptOutcomes outcomes, long startNanos) {
     this.exchange = exchange;
     this.grpc = Grpc.isCall(exchange);
     this.snapshot = snapshot;
@@ -189,27 +187,70 @@ final class MirroredExchange extends Deadlines.Entry {
     }
     stats.latencies().record(c.latencyNanos(), t.latencyNanos());
     ResponseSummary other = takeSiblingSummary();
-    try {
-      comparisons.execute(() -> {
-        if (other != null) {
-          learnNoise(t, other);
-        }
-        List<String> reasons = compare(t, c);
-        exchange.getIoThread().execute(() -> {
-          if (reasons.isEmpty() && candidate.whole()) {
-            stats.match();
-            outcomes.compared(exchange, candidate.version, true);
-            serve(candidate);
-          } else {
-            stats.mismatch(mismatch(reasons.isEmpty() ? List.of("the candidate's answer is larger than maxBodyBytes") : reasons));
-            outcomes.compared(exchange, candidate.version, false);
-            serve(target);
-          }
-        });
-      });
-    } catch (RejectedExecutionException e) {
+    if (!comparisons.submit(exchange.getIoThread(), new Verdict(t, c, other))) {
       stats.drop();
       serve(target);
+    }
+  }
+
+  /** The comparison of the two versions' answers, and then the answer it lets through. */
+  private final class Verdict implements Comparisons.Job {
+    private final ResponseSummary older;
+    private final ResponseSummary newer;
+    /** The answer of a second server of the older version, when it is to be compared too; or null. */
+    private final ResponseSummary otherOlder;
+    /** Why they differ; null until compared. */
+    private List<String> reasons;
+
+    Verdict(ResponseSummary older, ResponseSummary newer, ResponseSummary otherOlder) {
+      this.older = older;
+      this.newer = newer;
+      this.otherOlder = otherOlder;
+    }
+
+    @Override
+    public void compare() {
+      if (otherOlder != null) {
+        learnNoise(older, otherOlder);
+      }
+      reasons = MirroredExchange.this.compare(older, newer);
+    }
+
+    @Override
+    public void conclude() {
+      if (reasons == null) {
+        stats.drop();
+        serve(target);
+      } else if (reasons.isEmpty() && candidate.whole()) {
+        stats.match();
+        outcomes.compared(exchange, candidate.version, true);
+        serve(candidate);
+      } else {
+        stats.mismatch(mismatch(reasons.isEmpty() ? List.of("the candidate's answer is larger than maxBodyBytes") : reasons));
+        outcomes.compared(exchange, candidate.version, false);
+        serve(target);
+      }
+    }
+  }
+
+  /** A sampled answer of a second server of the older version, compared with the first one's to learn noise. */
+  private final class NoiseSample implements Comparisons.Job {
+    private final ResponseSummary older;
+    private final ResponseSummary otherOlder;
+
+    NoiseSample(ResponseSummary older, ResponseSummary otherOlder) {
+      this.older = older;
+      this.otherOlder = otherOlder;
+    }
+
+    @Override
+    public void compare() {
+      learnNoise(older, otherOlder);
+    }
+
+    @Override
+    public void conclude() {
+      // nothing waits for a sample
     }
   }
 
@@ -254,11 +295,8 @@ final class MirroredExchange extends Deadlines.Entry {
     if (other == null) {
       return;
     }
-    try {
-      comparisons.execute(() -> learnNoise(t, other));
-    } catch (RejectedExecutionException e) {
-      // a sample is worth less than a comparison; nothing to count
-    }
+    // a sample is worth less than a comparison: when the queue is full it is left out, uncounted
+    comparisons.submit(exchange.getIoThread(), new NoiseSample(t, other));
   }
 
   /** Compares two answers of the target version; where they differ is noise. Runs on a worker. */

@@ -16,9 +16,6 @@ import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +35,7 @@ public final class UpgradeProxyHandler implements HttpHandler {
 
   private final VersionRegistry registry;
   private final ProxySettings settings;
-  private final ThreadPoolExecutor comparisons;
+  private final Comparisons comparisons;
   private final AttemptOutcomes outcomes = new AttemptOutcomes();
   private final BodyBudget bodyBudget;
   private final AtomicLong strategyFailures = new AtomicLong();
@@ -72,11 +69,7 @@ public final class UpgradeProxyHandler implements HttpHandler {
     this.bodyBudget = new BodyBudget(settings.limits().maxBufferedBodyBytesTotal());
     // Bounded: when comparisons fall behind, the older version's answer is served uncompared
     // (and counted) rather than making live traffic wait.
-    this.comparisons = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1024), r -> {
-      Thread t = new Thread(r, "handover-compare");
-      t.setDaemon(true);
-      return t;
-    });
+    this.comparisons = new Comparisons(2, 1024);
   }
 
   @Override
@@ -226,7 +219,7 @@ public final class UpgradeProxyHandler implements HttpHandler {
 
   /** Stops the comparison workers and writes what the access log holds. */
   public void close() {
-    comparisons.shutdownNow();
+    comparisons.shutdown();
     if (accessLog != null) {
       accessLog.close();
     }
