@@ -364,7 +364,7 @@ final class MirroredExchange extends Deadlines.Entry {
       return;
     }
     exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, leg.body.size());
-    exchange.getResponseSender().send(ByteBuffer.wrap(leg.body.toByteArray()));
+    exchange.getResponseSender().send(leg.body.view());
   }
 
   /**
@@ -430,7 +430,7 @@ final class MirroredExchange extends Deadlines.Entry {
     private ClientResponse response;
     private ClientExchange currentExchange;
     /** The body's start, up to the comparison limit. */
-    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    private final BodyBytes body = new BodyBytes();
     private final MessageDigest sha = sha256();
     private long length;
     private boolean finished;
@@ -531,7 +531,7 @@ final class MirroredExchange extends Deadlines.Entry {
                 ch.suspendReads();
                 ch.getReadSetter().set(null);
                 ByteBuffer start = ByteBuffer.allocate(body.size() + n);
-                start.put(body.toByteArray()).put(buffer).flip();
+                start.put(body.view()).put(buffer).flip();
                 streamTarget(result, start);
                 return;
               }
@@ -557,7 +557,7 @@ final class MirroredExchange extends Deadlines.Entry {
         }
       }
       summary = new ResponseSummary(response.getResponseCode(), headers, length, HexFormat.of().formatHex(sha.digest()),
-          whole() ? ByteBuffer.wrap(body.toByteArray()) : null, System.nanoTime() - started, null);
+          whole() ? body.view() : null, System.nanoTime() - started, null);
       finished = true;
       legDone(this);
     }
@@ -587,6 +587,14 @@ final class MirroredExchange extends Deadlines.Entry {
       finished = true;
       summary = ResponseSummary.failed(failure, System.nanoTime() - started);
       legDone(this);
+    }
+  }
+
+  /** The bytes of a body as they arrive, read in place rather than copied out. */
+  private static final class BodyBytes extends ByteArrayOutputStream {
+    /** The bytes so far; valid until the next write. */
+    ByteBuffer view() {
+      return ByteBuffer.wrap(buf, 0, count);
     }
   }
 
