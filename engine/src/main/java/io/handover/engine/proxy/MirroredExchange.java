@@ -541,7 +541,7 @@ final class MirroredExchange extends Deadlines.Entry {
           }
         }
       };
-      reader.handleEvent(channel);
+      FirstRead.start(channel, reader);
     }
 
     private void complete() {

@@ -131,7 +131,11 @@ final class ResponseStream {
         (ch, e) -> IoUtils.safeClose(ch, backend, exchange.getConnection()),
         RELAY_BUFFERS);
     if (start == null || !start.hasRemaining()) {
-      transfer.run();
+      if (http2) {
+        transfer.run();
+        return;
+      }
+      FirstRead.start(rest, ch -> transfer.run());
       return;
     }
     Writes.writeThen(sink, start, ch -> transfer.run(), e -> IoUtils.safeClose(sink, backend, exchange.getConnection()));
