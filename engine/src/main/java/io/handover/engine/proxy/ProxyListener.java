@@ -30,6 +30,8 @@ public final class ProxyListener implements AutoCloseable {
 
   /** Undertow's default for heaps of 128 MiB and more: 16 KiB less room for a TLS record's framing. */
   static final int BUFFER_SIZE = 16 * 1024 - 20;
+  /** How many free buffers the pool keeps beyond the IO threads' own caches. */
+  static final int POOLED_BUFFERS = 256;
 
   private final XnioWorker worker;
   private final ByteBufferPool buffers;
@@ -67,7 +69,10 @@ public final class ProxyListener implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
+    // With Undertow's default bound (-1), a buffer given back while an IO thread's four cached ones
+    // are in use is freed, and the next one allocated again (direct memory, zeroed): keep a few
+    // hundred (at most 4 MiB) for the moments when many connections each hold one
+    ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, POOLED_BUFFERS, 4);
     try {
       OptionMap undertowOptions = OptionMap.builder()
           .set(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
