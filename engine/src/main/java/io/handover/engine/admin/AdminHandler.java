@@ -310,7 +310,8 @@ public final class AdminHandler implements HttpHandler {
   /** Reads the whole body without blocking (at most maxBodyBytes), then hands the request to a worker. */
   private void readBodyThen(HttpServerExchange exchange, HttpHandler next) {
     long limit = settings.maxBodyBytes();
-    if (exchange.getRequestContentLength() > limit) {
+    // a declared length past the drain bound is refused at once; one below it is read and dropped (below)
+    if (exchange.getRequestContentLength() > Math.max(limit, DRAIN_LIMIT_BYTES)) {
       exchange.setPersistent(false);
       sendError(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "", new BodyTooLargeException(limit).getMessage());
       return;
