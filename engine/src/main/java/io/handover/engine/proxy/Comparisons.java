@@ -64,7 +64,7 @@ final class Comparisons {
       return false;
     }
     Batch batch = batches.get();
-    if (batch == null || batch.ioThread != ioThread) {
+    if (batch == null) {
       batch = new Batch(ioThread);
       batches.set(batch);
     }

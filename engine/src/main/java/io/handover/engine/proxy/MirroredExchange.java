@@ -187,9 +187,9 @@ final class MirroredExchange extends Deadlines.Entry {
     }
     stats.latencies().record(c.latencyNanos(), t.latencyNanos());
     ResponseSummary other = takeSiblingSummary();
-    if (!comparisons.submit(exchange.getIoThread(), new Verdict(t, c, other))) {
-      stats.drop();
-      serve(target);
+    Verdict verdict = new Verdict(t, c, other);
+    if (!comparisons.submit(exchange.getIoThread(), verdict)) {
+      verdict.conclude(); // uncompared: the older answer, counted as dropped
     }
   }
 
@@ -199,7 +199,7 @@ final class MirroredExchange extends Deadlines.Entry {
     private final ResponseSummary newer;
     /** The answer of a second server of the older version, when it is to be compared too; or null. */
     private final ResponseSummary otherOlder;
-    /** Why they differ; null until compared. */
+    /** Why they differ; null until compared (and when the comparison was dropped). */
     private List<String> reasons;
 
     Verdict(ResponseSummary older, ResponseSummary newer, ResponseSummary otherOlder) {

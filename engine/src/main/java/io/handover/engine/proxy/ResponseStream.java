@@ -132,10 +132,10 @@ final class ResponseStream {
         RELAY_BUFFERS);
     if (start == null || !start.hasRemaining()) {
       if (http2) {
-        transfer.run();
-        return;
+        transfer.run(); // an HTTP/2 stream queues no read event for a body that came with the head
+      } else {
+        FirstRead.start(rest, ch -> transfer.run());
       }
-      FirstRead.start(rest, ch -> transfer.run());
       return;
     }
     Writes.writeThen(sink, start, ch -> transfer.run(), e -> IoUtils.safeClose(sink, backend, exchange.getConnection()));
